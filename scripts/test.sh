@@ -3,7 +3,7 @@
 # when it is missing: Debian chromium, the Python venv with pinned PyTorch, a Vulkan driver for Dawn.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/ensure-chromium.sh
+bash scripts/ensure-system.sh
 bash scripts/ensure-python.sh
 eval "$(bash scripts/ensure-vulkan.sh)"
 [ -d node_modules ] || npm ci
