@@ -1,0 +1,85 @@
+"""Build a 30×30 Maze-Hard-style dataset in the official format from our own generator.
+
+  .venv/bin/python training/data/build_maze.py --out data/maze --train 1000 --test 200 --aug
+
+Train groups = one maze + (with --aug) its 7 other dihedral transforms; test = held-out mazes, no augmentation.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import multiprocessing as mp
+import os
+import sys
+import time
+
+import numpy as np
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from data.dihedral import dihedral  # noqa: E402
+from data.maze_gen import make_maze  # noqa: E402
+from data.official_format import SplitBuilder, write_identifiers  # noqa: E402
+
+
+def _mazes(args):
+    seed, n, min_path, loops = args
+    rng = np.random.default_rng(seed)
+    return [make_maze(rng, min_path=min_path, loop_fraction=loops) for _ in range(n)]
+
+
+def generate(n: int, seed: int, min_path: int, loops: float, workers: int, chunk: int = 25):
+    jobs = [(seed * 10_000 + k, min(chunk, n - k * chunk), min_path, loops) for k in range((n + chunk - 1) // chunk)]
+    if workers > 1:
+        with mp.get_context("fork").Pool(workers) as pool:
+            parts = pool.map(_mazes, jobs)
+    else:
+        parts = [_mazes(j) for j in jobs]
+    return [m for part in parts for m in part]
+
+
+def build(out: str, n_train: int, n_test: int, aug: bool, seed: int, min_path: int, loops: float, workers: int) -> dict:
+    t0 = time.time()
+    train = generate(n_train, seed * 2 + 1, min_path, loops, workers)
+    test = generate(n_test, seed * 2 + 2, min_path, loops, workers)
+    test_keys = {inp.tobytes() for inp, _ in test}
+    tr = SplitBuilder(seq_len=900)
+    kept = 0
+    for inp, lab in train:
+        if any(dihedral(inp, t).tobytes() in test_keys for t in range(8)):
+            continue  # never train on a test maze, in any orientation
+        kept += 1
+        for tid in range(8 if aug else 1):
+            tr.add_puzzle(0, [(dihedral(inp, tid).copy(), dihedral(lab, tid).copy())])
+        tr.end_group()
+    tr.write(os.path.join(out, "train"), vocab_size=6, num_puzzle_identifiers=1)
+    te = SplitBuilder(seq_len=900)
+    for inp, lab in test:
+        te.add_puzzle(0, [(inp, lab)])
+        te.end_group()
+    te.write(os.path.join(out, "test"), vocab_size=6, num_puzzle_identifiers=1)
+    write_identifiers(out, ["<blank>"])
+    path_len = [int((lab == 5).sum()) + 1 for _, lab in train + test]  # steps S→G
+    info = {"seed": seed, "train_mazes": kept, "test_mazes": len(test), "aug": aug, "min_path_steps": min_path,
+            "loop_fraction": loops, "path_steps_mean": float(np.mean(path_len)), "path_steps_min": int(min(path_len)),
+            "seconds": round(time.time() - t0, 1)}
+    with open(os.path.join(out, "build.json"), "w") as f:
+        json.dump(info, f, indent=1)
+    return info
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--out", default="data/maze")
+    ap.add_argument("--train", type=int, default=1000)
+    ap.add_argument("--test", type=int, default=200)
+    ap.add_argument("--aug", action="store_true", help="add the 7 other dihedral transforms of each training maze")
+    ap.add_argument("--min-path", type=int, default=110, help="shortest path must have more than this many steps")
+    ap.add_argument("--loops", type=float, default=0.08, help="fraction of inner walls opened to make loops")
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--workers", type=int, default=2)
+    a = ap.parse_args(argv)
+    print(json.dumps(build(a.out, a.train, a.test, a.aug, a.seed, a.min_path, a.loops, a.workers), indent=1))
+
+
+if __name__ == "__main__":
+    main()
