@@ -204,7 +204,7 @@ export function checkMazePath(maze: MazeGrid, answer: MazeGrid): MazePathCheck {
       break;
     }
     if (next.length > 1) {
-      report(`the route branches at ${at(r, c)}`);
+      report(`the route branches or touches itself at ${at(r, c)}`);
       break;
     }
     [pr, pc] = [r, c];
@@ -214,8 +214,13 @@ export function checkMazePath(maze: MazeGrid, answer: MazeGrid): MazePathCheck {
       break;
     }
     walked++;
-    if (routeDegree(r, c) !== 2 || walked > MAZE_SIZE * MAZE_SIZE) {
-      report(`the route touches itself at ${at(r, c)}`);
+    const degree = routeDegree(r, c);
+    if (degree < 2) {
+      report(`the route stops at ${at(r, c)} before reaching G`);
+      break;
+    }
+    if (degree > 2 || walked > MAZE_SIZE * MAZE_SIZE) {
+      report(`the route branches or touches itself at ${at(r, c)}`);
       break;
     }
   }
