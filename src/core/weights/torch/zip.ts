@@ -57,12 +57,12 @@ export class ZipArchive {
     const size = source.size;
     if (size < EOCD_LEN) throw new ZipFormatError(`the file is ${size} bytes, too short to be a PyTorch checkpoint (a zip archive)`);
     // The end record sits at the very end, followed only by its own comment: require that exact fit so a stray
-    // signature inside data cannot be mistaken for it. Look in the last 4 KB first (torch writes no comment),
-    // then in the largest window a comment allows.
+    // signature inside data cannot be mistaken for it. Read just the record (and a ZIP64 locator before it)
+    // first, as torch writes no comment, then the largest window a comment allows.
     let tailStart = 0;
     let tail: Uint8Array = new Uint8Array(0);
     let eocd = -1;
-    for (const window of [4096, EOCD_LEN + MAX_COMMENT + 20]) {
+    for (const window of [EOCD_LEN + 20, EOCD_LEN + MAX_COMMENT + 20]) {
       const tailLen = Math.min(size, window);
       tailStart = size - tailLen;
       tail = await source.read(tailStart, tailLen);
