@@ -187,18 +187,18 @@ class TrmConfig:
         return cls(task=task, seq_len=seq_len, vocab_size=vocab_size,
                    num_puzzle_identifiers=num_puzzle_identifiers, **picked)
 
+    @classmethod
+    def from_all_config_yaml(cls, path: str | Path, seq_len: int, vocab_size: int, num_puzzle_identifiers: int,
+                             task: str) -> "TrmConfig":
+        """Reads the `arch` section of an official `all_config.yaml` (sizes come from the dataset/weights)."""
+        import yaml
 
-def from_all_config_yaml(path: str | Path, seq_len: int, vocab_size: int, num_puzzle_identifiers: int,
-                         task: str) -> TrmConfig:
-    """Reads the `arch` section of an official `all_config.yaml`."""
-    import yaml
-
-    with open(path) as f:
-        doc = yaml.safe_load(f)
-    if not isinstance(doc, dict) or not isinstance(doc.get("arch"), dict):
-        raise ConfigError(f"{path}: no `arch` section (is this an official all_config.yaml?)")
-    return TrmConfig.from_official(doc["arch"], seq_len=seq_len, vocab_size=vocab_size,
-                                   num_puzzle_identifiers=num_puzzle_identifiers, task=task)
+        with open(path) as f:
+            doc = yaml.safe_load(f)
+        if not isinstance(doc, dict) or not isinstance(doc.get("arch"), dict):
+            raise ConfigError(f"{path}: no `arch` section (is this an official all_config.yaml?)")
+        return cls.from_official(doc["arch"], seq_len=seq_len, vocab_size=vocab_size,
+                                 num_puzzle_identifiers=num_puzzle_identifiers, task=task)
 
 
-TrmConfig.from_all_config_yaml = staticmethod(from_all_config_yaml)  # type: ignore[attr-defined]
+from_all_config_yaml = TrmConfig.from_all_config_yaml
