@@ -2,5 +2,5 @@
 // recursion and the TrmEngine built on them.
 export * from './ops';
 export { ReferenceNetwork } from './network';
-export { ReferenceRun, ReferenceTrm, solveReference, type AdvanceResult } from './trm';
+export { ReferenceRun, ReferenceTrm, solveReference, type AdvanceResult, type ReferenceInnerTrace, type ReferenceSolveOptions } from './trm';
 export { CpuEngine, createCpuEngine } from './cpu-engine';

@@ -80,11 +80,12 @@ export class ReferenceTrm {
     return [q[0], q[1]];
   }
 
-  /** argmax of lm_head(z_H) of one puzzle into preds[b·seq_len ..]. */
-  decode(preds: Int32Array, zH: Float32Array, b: number): void {
+  /** argmax of lm_head(z_H) of one puzzle into preds[b·seq_len ..]; the logits go to `logitsOut` if given. */
+  decode(preds: Int32Array, zH: Float32Array, b: number, logitsOut?: Float32Array): void {
     const { seq_len: L, vocab_size: V } = this.config;
-    this.lmHead(this.logitScratch, zH, b);
-    for (let i = 0; i < L; i++) preds[b * L + i] = argmax(this.logitScratch, i * V, V);
+    const logits = logitsOut ?? this.logitScratch;
+    this.lmHead(logits, zH, b);
+    for (let i = 0; i < L; i++) preds[b * L + i] = argmax(logits, i * V, V);
   }
 }
 
@@ -98,6 +99,16 @@ function checkInput(input: SolveInput, seqLen: number): number {
 
 export type AdvanceResult = 'step' | 'done' | 'cancelled';
 
+/** Reference-only options: the decoded logits after every network call (tests of near-tie flips). */
+export interface ReferenceSolveOptions extends SolveOptions {
+  recordInnerLogits?: boolean;
+}
+
+/** An InnerTrace that may carry the [B·seq_len·vocab] logits of lm_head(z_H) after that call. */
+export interface ReferenceInnerTrace extends InnerTrace {
+  logits?: Float32Array;
+}
+
 /**
  * One solve in progress. `advance()` runs one supervision step (checking the AbortSignal between
  * network calls); `trace()` returns what has been recorded so far. The carry is replaced only after a
@@ -105,7 +116,7 @@ export type AdvanceResult = 'step' | 'done' | 'cancelled';
  */
 export class ReferenceRun {
   private readonly trm: ReferenceTrm;
-  private readonly options: SolveOptions;
+  private readonly options: ReferenceSolveOptions;
   private readonly batch: number;
   private readonly x: Float32Array;
   private readonly lastStep: number;
@@ -120,7 +131,7 @@ export class ReferenceRun {
   private cancelled = false;
   private finished = false;
 
-  constructor(trm: ReferenceTrm, input: SolveInput, options: SolveOptions = {}) {
+  constructor(trm: ReferenceTrm, input: SolveInput, options: ReferenceSolveOptions = {}) {
     this.trm = trm;
     this.options = options;
     this.x = trm.embed(input);
@@ -206,18 +217,22 @@ export class ReferenceRun {
     return 'step';
   }
 
-  private innerTrace(cycle: number, call: number, target: 'z' | 'y'): InnerTrace {
+  private innerTrace(cycle: number, call: number, target: 'z' | 'y'): ReferenceInnerTrace {
     const { trm, batch: B } = this;
     const S = trm.stateSize;
-    const preds = new Int32Array(B * trm.config.seq_len);
+    const { seq_len: L, vocab_size: V } = trm.config;
+    const preds = new Int32Array(B * L);
     const yNorm = new Float32Array(B);
     const zNorm = new Float32Array(B);
+    const logits = this.options.recordInnerLogits ? new Float32Array(B * L * V) : undefined;
     for (let b = 0; b < B; b++) {
       yNorm[b] = rms(this.workH, b * S, S);
       zNorm[b] = rms(this.workL, b * S, S);
-      trm.decode(preds, this.workH, b);
+      trm.decode(preds, this.workH, b, logits?.subarray(b * L * V, (b + 1) * L * V));
     }
-    return { cycle, call, target, preds, yNorm, zNorm };
+    const inner: ReferenceInnerTrace = { cycle, call, target, preds, yNorm, zNorm };
+    if (logits) inner.logits = logits;
+    return inner;
   }
 
   private stepTrace(inner: InnerTrace[] | undefined): StepTrace {
@@ -245,7 +260,7 @@ export class ReferenceRun {
 }
 
 /** Runs a whole solve synchronously (tests, scripts). The async engine is CpuEngine. */
-export function solveReference(model: ModelBundle | ReferenceTrm, input: SolveInput, options: SolveOptions = {}): Trace {
+export function solveReference(model: ModelBundle | ReferenceTrm, input: SolveInput, options: ReferenceSolveOptions = {}): Trace {
   const trm = model instanceof ReferenceTrm ? model : new ReferenceTrm(model);
   const run = new ReferenceRun(trm, input, options);
   while (run.advance() === 'step');
