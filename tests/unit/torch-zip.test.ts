@@ -23,12 +23,12 @@ describe('zip reader', () => {
       const got = await readAll(zip);
       expect(got).toEqual(entries.map((e) => e.data));
     }
-    const z = await ZipArchive.open(blobSource(new Blob([buildZip(entries, { zip64: true })])));
+    const z = await ZipArchive.open(blobSource(new Blob([buildZip(entries, { zip64: true }) as Uint8Array<ArrayBuffer>])));
     expect(await z.read(z.get('a/data/0')!, 300, 4)).toEqual(new Uint8Array([44, 45, 46, 47]));
   });
 
   it('opens the reference checkpoint (written by torch with ZIP64 records) from a Blob', async () => {
-    const ckpt = await readTorchCheckpoint(new Blob([readReference('maze-att-tiny', 'step_0')]));
+    const ckpt = await readTorchCheckpoint(new Blob([readReference("maze-att-tiny", "step_0") as Uint8Array<ArrayBuffer>]));
     expect(ckpt.keys).toHaveLength(15);
   });
 
