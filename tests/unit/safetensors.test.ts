@@ -20,7 +20,7 @@ const BF16_AS_F32 = [0, -0, 1, -2.5, 65536, 1.0011717677116394e-7, 6.00703060626
 const pythonBytes = () => new Uint8Array(Buffer.from(PYTHON_FILE, 'base64'));
 
 /** A raw file from a header object and data bytes, for lying headers. */
-function rawFile(header: unknown, data: Uint8Array, headerLength?: number): Uint8Array {
+function rawFile(header: unknown, data: Uint8Array, headerLength?: number): Uint8Array<ArrayBuffer> {
   const json = new TextEncoder().encode(JSON.stringify(header));
   const out = new Uint8Array(8 + json.length + data.length);
   new DataView(out.buffer).setUint32(0, headerLength ?? json.length, true);

@@ -208,7 +208,7 @@ export function writeSafetensors(
   tensors: Record<string, Tensor>,
   metadata: Record<string, string> = {},
   options: { dtype?: FloatDtype } = {},
-): Uint8Array {
+): Uint8Array<ArrayBuffer> {
   const dtype = options.dtype ?? 'F32';
   const size = DTYPE_BYTES[dtype];
   if (!(READABLE_DTYPES as readonly string[]).includes(dtype)) throw new SafetensorsError(`cannot write dtype ${dtype}; use F32, F16 or BF16`);
