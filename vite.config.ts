@@ -1,13 +1,55 @@
 import { defineConfig } from 'vitest/config';
+import type { Plugin } from 'vite';
 import react from '@vitejs/plugin-react';
 import tailwindcss from '@tailwindcss/vite';
+import { createReadStream, cpSync, existsSync, statSync } from 'node:fs';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.dirname(fileURLToPath(import.meta.url));
+const modelsDir = path.join(root, 'models');
+
+/** Serves the top-level models/ folder at /models/ (dev and preview) and copies it into the build. */
+function shippedModels(): Plugin {
+  const serve = (req: IncomingMessage, res: ServerResponse, next: () => void) => {
+    const rel = decodeURIComponent((req.url ?? '/').split('?')[0]);
+    const file = path.join(modelsDir, rel);
+    if (!file.startsWith(modelsDir + path.sep)) return next();
+    if (!existsSync(file) || !statSync(file).isFile()) {
+      res.statusCode = 404; // never fall through to index.html: the app reads 404 as "no default model"
+      res.setHeader('Content-Type', 'text/plain');
+      res.end(`No such model file: ${rel}`);
+      return;
+    }
+    res.setHeader('Content-Type', file.endsWith('.json') ? 'application/json' : 'application/octet-stream');
+    res.setHeader('Content-Length', String(statSync(file).size));
+    createReadStream(file).pipe(res);
+  };
+  let outDir = 'dist';
+  return {
+    name: 'trm-shipped-models',
+    configResolved(c) {
+      outDir = path.resolve(c.root, c.build.outDir);
+    },
+    configureServer(server) {
+      server.middlewares.use('/models', serve);
+    },
+    configurePreviewServer(server) {
+      server.middlewares.use('/models', serve);
+    },
+    closeBundle() {
+      if (existsSync(modelsDir)) cpSync(modelsDir, path.join(outDir, 'models'), { recursive: true });
+    },
+  };
+}
 
 // One config for the app (vite) and the tests (vitest projects).
 // - unit: pure TypeScript in Node (core, codecs, weights, CPU reference, kernel choice).
 // - gpu:  the WebGPU engine in Node through npm `webgpu` (Dawn); scripts/test.sh sets the
 //         Vulkan driver variables before vitest starts (they must be in the real environment).
 export default defineConfig({
-  plugins: [react(), tailwindcss()],
+  plugins: [react(), tailwindcss(), shippedModels()],
   assetsInclude: ['**/*.wgsl'],
   worker: { format: 'es' },
   server: { host: '127.0.0.1' },

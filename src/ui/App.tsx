@@ -1,5 +1,14 @@
-import { useState } from 'react';
+import { useEffect, useRef, type KeyboardEvent } from 'react';
 import type { TaskKind } from '../core/config';
+import { useStore } from './store';
+import { SudokuEditor } from './sudoku/SudokuEditor';
+import { MazeEditor } from './maze/MazeEditor';
+import { ArcEditor } from './arc/ArcEditor';
+import { SolveBar } from './solve/SolveBar';
+import { Visualizer } from './viz/Visualizer';
+import { ModelPanel } from './model/ModelPanel';
+import { ShareButton } from './share/ShareButton';
+import { applySharedHash } from './share/share';
 
 const TABS: { id: TaskKind; label: string }[] = [
   { id: 'sudoku', label: 'Sudoku' },
@@ -7,28 +16,68 @@ const TABS: { id: TaskKind; label: string }[] = [
   { id: 'arc', label: 'ARC' },
 ];
 
+const EDITORS: Record<TaskKind, () => React.JSX.Element> = { sudoku: SudokuEditor, maze: MazeEditor, arc: ArcEditor };
+
 export function App() {
-  const [task, setTask] = useState<TaskKind>('sudoku');
+  const task = useStore((s) => s.settings.task);
+  const setSetting = useStore((s) => s.setSetting);
+  const tabRefs = useRef<Record<string, HTMLButtonElement | null>>({});
+
+  useEffect(() => {
+    applySharedHash();
+    const onHash = () => applySharedHash();
+    window.addEventListener('hashchange', onHash);
+    return () => window.removeEventListener('hashchange', onHash);
+  }, []);
+
+  const onTabKey = (e: KeyboardEvent) => {
+    const i = TABS.findIndex((t) => t.id === task);
+    const j = e.key === 'ArrowRight' ? (i + 1) % TABS.length : e.key === 'ArrowLeft' ? (i + TABS.length - 1) % TABS.length : -1;
+    if (j < 0) return;
+    e.preventDefault();
+    setSetting('task', TABS[j].id);
+    tabRefs.current[TABS[j].id]?.focus();
+  };
+
+  const Editor = EDITORS[task];
   return (
-    <div className="min-h-screen p-4">
-      <header className="flex items-center gap-4 mb-4">
-        <h1 className="text-xl font-semibold">TRM solver</h1>
-        <nav role="tablist" aria-label="Task" className="flex gap-2">
+    <div className="min-h-screen px-4 py-3 max-w-[120rem] mx-auto">
+      <header className="flex flex-wrap items-center gap-x-6 gap-y-2 mb-4">
+        <h1 className="text-xl font-semibold">
+          TRM solver <span className="text-sm font-normal text-slate-400">Tiny Recursion Models in your browser</span>
+        </h1>
+        <nav role="tablist" aria-label="Task" className="flex gap-1" onKeyDown={onTabKey}>
           {TABS.map((t) => (
             <button
               key={t.id}
+              ref={(el) => {
+                tabRefs.current[t.id] = el;
+              }}
+              id={`tab-${t.id}`}
               role="tab"
               aria-selected={task === t.id}
-              className={`px-3 py-1 rounded ${task === t.id ? 'bg-sky-600' : 'bg-slate-800'}`}
-              onClick={() => setTask(t.id)}
+              aria-controls="task-panel"
+              tabIndex={task === t.id ? 0 : -1}
+              className={`px-4 py-1.5 rounded ${task === t.id ? 'bg-sky-600 text-white' : 'bg-slate-800 hover:bg-slate-700'}`}
+              onClick={() => setSetting('task', t.id)}
             >
               {t.label}
             </button>
           ))}
         </nav>
+        <div className="ml-auto">
+          <ShareButton />
+        </div>
       </header>
-      <main role="tabpanel" aria-label={task}>
-        <p className="text-slate-400">Editor for {task} comes here.</p>
+      <main className="grid gap-6 lg:grid-cols-2 2xl:grid-cols-[minmax(0,1fr)_minmax(0,1.15fr)_24rem] items-start">
+        <div role="tabpanel" id="task-panel" aria-labelledby={`tab-${task}`} aria-label={task} className="flex flex-col gap-4 min-w-0">
+          <Editor />
+          <SolveBar />
+        </div>
+        <Visualizer />
+        <div className="lg:col-span-2 2xl:col-span-1">
+          <ModelPanel />
+        </div>
       </main>
     </div>
   );

@@ -1,0 +1,67 @@
+// Kaggle ARC JSON ⇄ the editor's puzzle. Accepts one task ({train, test}), a challenges file
+// ({id: task}) or the app's own export (which may carry test outputs).
+import { ARC_MAX, type ArcGrid, type ArcPuzzle } from '../store/puzzles';
+
+function gridOrThrow(v: unknown, where: string): ArcGrid {
+  if (!Array.isArray(v) || !v.length || !Array.isArray(v[0])) throw new Error(`${where}: a grid must be a non-empty list of rows.`);
+  const rows = v.length;
+  const cols = (v[0] as unknown[]).length;
+  if (rows > ARC_MAX || cols > ARC_MAX) throw new Error(`${where}: the grid is ${rows}×${cols}; ARC grids are at most ${ARC_MAX}×${ARC_MAX}.`);
+  if (!cols) throw new Error(`${where}: the first row is empty.`);
+  v.forEach((row, r) => {
+    if (!Array.isArray(row) || row.length !== cols) throw new Error(`${where}: row ${r + 1} has ${Array.isArray(row) ? row.length : 'no'} cells, the first row has ${cols}.`);
+    row.forEach((x, c) => {
+      if (!Number.isInteger(x) || x < 0 || x > 9) throw new Error(`${where}: row ${r + 1}, column ${c + 1} holds ${JSON.stringify(x)}; colours are integers 0 to 9.`);
+    });
+  });
+  return v as ArcGrid;
+}
+
+function taskOrThrow(t: unknown, name: string, source: string): ArcPuzzle {
+  const o = t as { train?: unknown; test?: unknown };
+  if (!o || typeof o !== 'object' || !Array.isArray(o.train) || !Array.isArray(o.test))
+    throw new Error(`Task ${name}: expected an object with "train" and "test" lists.`);
+  if (!o.test.length) throw new Error(`Task ${name}: "test" is empty; at least one test input is needed.`);
+  return {
+    name,
+    source,
+    train: o.train.map((p: { input?: unknown; output?: unknown }, i) => ({
+      input: gridOrThrow(p?.input, `train pair ${i + 1} input`),
+      output: gridOrThrow(p?.output, `train pair ${i + 1} output`),
+    })),
+    test: o.test.map((p: { input?: unknown; output?: unknown }, i) => ({
+      input: gridOrThrow(p?.input, `test ${i + 1} input`),
+      ...(p?.output !== undefined ? { output: gridOrThrow(p.output, `test ${i + 1} output`) } : {}),
+    })),
+  };
+}
+
+/** Parses Kaggle JSON text; `fallbackName` names a bare task. Returns every task found. Throws with a clear message. */
+export function importKaggle(text: string, fallbackName = 'imported'): ArcPuzzle[] {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (e) {
+    throw new Error(`This is not valid JSON (${(e as Error).message}). Expected Kaggle ARC format: {"train": [...], "test": [...]}.`);
+  }
+  if (data && typeof data === 'object' && 'train' in data && 'test' in data) {
+    const named = (data as { name?: unknown }).name;
+    const name = typeof named === 'string' ? named : fallbackName;
+    return [taskOrThrow(data, name, 'import')];
+  }
+  if (data && typeof data === 'object' && !Array.isArray(data)) {
+    const entries = Object.entries(data as Record<string, unknown>);
+    if (!entries.length) throw new Error('The JSON object is empty: no ARC task in it.');
+    return entries.map(([id, t]) => taskOrThrow(t, id, 'import'));
+  }
+  throw new Error('Expected Kaggle ARC format: a task {"train": [...], "test": [...]} or a challenges file {"<id>": task}.');
+}
+
+export function exportKaggle(p: ArcPuzzle): string {
+  const task = {
+    name: p.name,
+    train: p.train.map((t) => ({ input: t.input, output: t.output })),
+    test: p.test.map((t) => (t.output ? { input: t.input, output: t.output } : { input: t.input })),
+  };
+  return JSON.stringify(task);
+}

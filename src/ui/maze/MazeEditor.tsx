@@ -1,0 +1,160 @@
+// Maze editor: drag to paint or erase walls, place S and G, random hard maze, text import/export.
+import { useRef, useState, type KeyboardEvent } from 'react';
+import { useStore } from '../store';
+import { MAZE_SIZE, emptyMaze } from '../store/puzzles';
+import type { MazeTool } from '../store/settingsSlice';
+import { EditorFrame } from '../common/EditorFrame';
+import { Button } from '../common/Button';
+import { Notice } from '../common/Notice';
+import { GridCanvas, moveCursor, type CellPhase } from '../common/GridCanvas';
+import { paintMazeCell } from './colours';
+import { generateMaze } from './generate';
+import { mazeFromText, mazeProblems, mazeToText, setMazeCell } from './mazeText';
+
+const TOOLS: { id: MazeTool; label: string; key: string }[] = [
+  { id: 'wall', label: 'Wall', key: 'W' },
+  { id: 'erase', label: 'Erase', key: 'E' },
+  { id: 'start', label: 'Start S', key: 'S' },
+  { id: 'goal', label: 'Goal G', key: 'G' },
+];
+
+export function MazeEditor() {
+  const maze = useStore((s) => s.puzzles.maze.present);
+  const edit = useStore((s) => s.edit);
+  const tool = useStore((s) => s.settings.mazeTool);
+  const setSetting = useStore((s) => s.setSetting);
+  const [cursor, setCursor] = useState(MAZE_SIZE + 1);
+  const [text, setText] = useState('');
+  const [textOpen, setTextOpen] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const strokeChar = useRef<'#' | ' ' | 'S' | 'G'>('#');
+  const problems = mazeProblems(maze);
+
+  const charFor = (cell: number): '#' | ' ' | 'S' | 'G' => {
+    if (tool === 'wall') return maze[cell] === '#' ? ' ' : '#'; // a stroke that starts on a wall erases
+    return tool === 'erase' ? ' ' : tool === 'start' ? 'S' : 'G';
+  };
+
+  const onCell = (cell: number, phase: CellPhase) => {
+    if (phase === 'up') return;
+    const current = useStore.getState().puzzles.maze.present;
+    if (phase === 'down') {
+      strokeChar.current = charFor(cell);
+      setCursor(cell);
+      edit('maze', setMazeCell(current, cell, strokeChar.current), 'push');
+    } else if (strokeChar.current === '#' || strokeChar.current === ' ') {
+      edit('maze', setMazeCell(current, cell, strokeChar.current), 'replace');
+    }
+  };
+
+  const onKeyDown = (e: KeyboardEvent<HTMLCanvasElement>) => {
+    if (e.ctrlKey || e.metaKey || e.altKey) return;
+    const moved = moveCursor(e.key, cursor, MAZE_SIZE, MAZE_SIZE);
+    const k = e.key.toLowerCase();
+    if (moved !== null) setCursor(moved);
+    else if (e.key === ' ' || e.key === 'Enter') edit('maze', setMazeCell(maze, cursor, charFor(cursor)));
+    else if (k === 'w') edit('maze', setMazeCell(maze, cursor, '#'));
+    else if (k === 's') edit('maze', setMazeCell(maze, cursor, 'S'));
+    else if (k === 'g') edit('maze', setMazeCell(maze, cursor, 'G'));
+    else if (e.key === 'Backspace' || e.key === 'Delete' || k === 'e') edit('maze', setMazeCell(maze, cursor, ' '));
+    else return;
+    e.preventDefault();
+  };
+
+  const paint = (ctx: CanvasRenderingContext2D, size: number) => {
+    for (let i = 0; i < maze.length; i++) paintMazeCell(ctx, maze[i], (i % MAZE_SIZE) * size, Math.floor(i / MAZE_SIZE) * size, size);
+  };
+
+  const importText = () => {
+    try {
+      edit('maze', mazeFromText(text));
+      setError(null);
+      setTextOpen(false);
+    } catch (e) {
+      setError((e as Error).message);
+    }
+  };
+
+  const cursorName = `row ${Math.floor(cursor / MAZE_SIZE) + 1}, column ${(cursor % MAZE_SIZE) + 1}`;
+  const cursorWhat = { '#': 'wall', ' ': 'open', S: 'start', G: 'goal' }[maze[cursor]] ?? maze[cursor];
+
+  const toolbar = (
+    <div className="flex flex-wrap gap-2 items-center">
+      <div role="radiogroup" aria-label="Maze tool" className="flex gap-1">
+        {TOOLS.map((t) => (
+          <button
+            key={t.id}
+            type="button"
+            role="radio"
+            aria-checked={tool === t.id}
+            onClick={() => setSetting('mazeTool', t.id)}
+            title={`${t.label} (key ${t.key} on the grid)`}
+            className={`px-2.5 py-1 rounded text-sm border ${tool === t.id ? 'bg-sky-700 border-sky-500' : 'bg-slate-800 border-slate-700 hover:bg-slate-700'}`}
+          >
+            {t.label}
+          </button>
+        ))}
+      </div>
+      <Button onClick={() => edit('maze', generateMaze())}>Random hard maze</Button>
+      <Button onClick={() => edit('maze', emptyMaze())}>Clear</Button>
+      <Button
+        onClick={() => {
+          setText(mazeToText(maze));
+          setTextOpen((o) => !o);
+        }}
+        aria-expanded={textOpen}
+      >
+        Text…
+      </Button>
+    </div>
+  );
+
+  return (
+    <EditorFrame task="maze" title="Maze 30×30" toolbar={toolbar}>
+      <div className="max-w-[34rem]">
+        <GridCanvas
+          rows={MAZE_SIZE}
+          cols={MAZE_SIZE}
+          paint={paint}
+          maxCell={18}
+          cursor={cursor}
+          onCell={onCell}
+          onKeyDown={onKeyDown}
+          role="application"
+          roleDescription="maze editor"
+          label={`Maze editor. Arrow keys move, Space applies the tool, W wall, E erase, S start, G goal. Cursor at ${cursorName}: ${cursorWhat}.`}
+          testId="maze-editor"
+          focusable
+        />
+      </div>
+      <p className="text-xs text-slate-400" aria-live="polite">
+        Cursor {cursorName}: {cursorWhat}. Drag to paint walls; a drag that starts on a wall erases.
+      </p>
+      {problems.length > 0 && (
+        <Notice tone="warn" testId="maze-problems">
+          {problems.join(' ')}
+        </Notice>
+      )}
+      {textOpen && (
+        <div className="flex flex-col gap-2">
+          <label htmlFor="maze-text" className="text-sm text-slate-300">
+            Text form: 30 lines of 30 characters, # wall, space open, S start, G goal. Edit or paste, then Import.
+          </label>
+          <textarea
+            id="maze-text"
+            value={text}
+            onChange={(e) => setText(e.target.value)}
+            rows={10}
+            spellCheck={false}
+            className="font-mono text-[11px] leading-tight bg-slate-900 border border-slate-700 rounded p-2 whitespace-pre"
+          />
+          <div className="flex gap-2">
+            <Button variant="primary" onClick={importText}>Import text</Button>
+            <Button onClick={() => navigator.clipboard?.writeText(mazeToText(maze)).catch(() => undefined)}>Copy current maze</Button>
+          </div>
+        </div>
+      )}
+      {error && <Notice tone="error">{error}</Notice>}
+    </EditorFrame>
+  );
+}

@@ -1,0 +1,67 @@
+// Solve / Cancel, the progress "step k of 16", and the checks that come before a solve.
+import { useState } from 'react';
+import { useStore } from '../store';
+import { Button } from '../common/Button';
+import { Notice } from '../common/Notice';
+import { preflight } from './taskInput';
+import { cancelSolve, startSolve } from './solveActions';
+
+export function SolveBar() {
+  const task = useStore((s) => s.settings.task);
+  const puzzle = useStore((s) => s.puzzles[task].present);
+  const model = useStore((s) => s.models[task]);
+  const run = useStore((s) => s.runs[task]);
+  const [message, setMessage] = useState<string | null>(null);
+  const [askForce, setAskForce] = useState(false);
+  const check = preflight(task, puzzle, model);
+  const running = run?.status === 'running';
+  const done = run?.steps.length ?? 0;
+
+  const solve = (force: boolean) => {
+    const problem = startSolve(force);
+    setMessage(problem);
+    setAskForce(!!problem && !force && check.blockers.length === 0 && check.warnings.length > 0);
+  };
+
+  return (
+    <section aria-label="Solve" className="flex flex-col gap-2 border border-slate-800 rounded-lg p-3 bg-slate-900/40">
+      <div className="flex flex-wrap items-center gap-3">
+        <Button variant="primary" className="px-5 py-1.5 text-base" onClick={() => solve(false)} disabled={running || check.blockers.length > 0}>
+          Solve
+        </Button>
+        <Button variant="danger" onClick={cancelSolve} disabled={!running}>
+          Cancel
+        </Button>
+        <div className="flex-1 min-w-[10rem]">
+          {run && (
+            <>
+              <div className="text-sm" role="status" aria-live="polite" data-testid="solve-progress">
+                {running ? `Step ${done} of ${run.totalSteps}` : run.status === 'done' ? `Done: ${done} of ${run.totalSteps} steps` : run.status === 'cancelled' ? `Cancelled after step ${done} of ${run.totalSteps}` : 'Failed'}
+                {run.engine && <span className="text-slate-400"> · {run.engine === 'webgpu' ? 'WebGPU' : 'CPU reference'}</span>}
+              </div>
+              <progress className="w-full h-1.5 accent-sky-500" max={run.totalSteps} value={done} aria-label="Supervision steps done" />
+            </>
+          )}
+        </div>
+      </div>
+      {!model && (
+        <p className="text-sm text-slate-400">No model loaded for this task yet: see the model panel.</p>
+      )}
+      {check.blockers.length > 0 && model && <Notice tone="warn">{check.blockers.join(' ')}</Notice>}
+      {run?.engineNotice && <Notice tone="warn" testId="engine-notice">{run.engineNotice}</Notice>}
+      {run?.status === 'error' && <Notice tone="error">The solve failed: {run.error}</Notice>}
+      {message && (
+        <Notice tone={askForce ? 'warn' : 'error'} testId="solve-message">
+          <div className="flex flex-wrap items-center gap-2">
+            <span>{message}</span>
+            {askForce && (
+              <Button onClick={() => solve(true)} className="ml-auto">
+                Solve anyway
+              </Button>
+            )}
+          </div>
+        </Notice>
+      )}
+    </section>
+  );
+}

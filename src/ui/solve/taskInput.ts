@@ -1,0 +1,56 @@
+// From the editor's puzzle to the engine's input, and the checks to run before a solve.
+import type { TaskKind } from '../../core/config';
+import { encodeSudoku, sudokuConflicts } from '../../core/tasks/sudoku';
+import { encodeMaze, parseMaze } from '../../core/tasks/maze';
+import { encodeArcGrid } from '../../core/tasks/arc';
+import type { ModelInfo } from '../../worker/protocol';
+import type { ArcPuzzle, MazeText, PuzzleOf } from '../store/puzzles';
+import { mazeProblems, mazeToText } from '../maze/mazeText';
+
+export interface Preflight {
+  /** Stop the solve: the input cannot be encoded or the model cannot take it. */
+  blockers: string[];
+  /** The model can run, but the answer will be meaningless or the input breaks the rules: ask first. */
+  warnings: string[];
+  /** The puzzle-embedding row to use. */
+  puzzleId: number;
+}
+
+export function preflight(task: TaskKind, puzzle: PuzzleOf[TaskKind], model: ModelInfo | null, testIndex = 0): Preflight {
+  const blockers: string[] = [];
+  const warnings: string[] = [];
+  let puzzleId = 0;
+  if (!model) blockers.push('No model is loaded for this task: load one in the model panel.');
+  if (task === 'sudoku') {
+    const cells = puzzle as number[];
+    if (cells.every((v) => v === 0)) blockers.push('The grid is empty: type a puzzle, paste one or pick an example.');
+    const bad = sudokuConflicts(cells).length;
+    if (bad) warnings.push(`The puzzle contradicts itself (${bad} cells share a digit in a row, column or box), so it has no solution.`);
+  } else if (task === 'maze') {
+    blockers.push(...mazeProblems(puzzle as MazeText));
+  } else {
+    const arc = puzzle as ArcPuzzle;
+    if (!arc.test[testIndex]) blockers.push('The task has no test input.');
+    const row = model?.puzzleRows?.[arc.name];
+    if (row !== undefined) puzzleId = row;
+    else if (model)
+      warnings.push(
+        `The model has no puzzle embedding for "${arc.name}" (it was not trained on this task), so it runs with the blank embedding and its answer will be meaningless (spec §7).`,
+      );
+  }
+  if (model && model.config.seq_len !== expectedSeqLen(task))
+    blockers.push(
+      `The loaded model reads ${model.config.seq_len} cells per puzzle but a ${task} puzzle has ${expectedSeqLen(task)}; load a ${task} model.`,
+    );
+  return { blockers, warnings, puzzleId };
+}
+
+export function expectedSeqLen(task: TaskKind): number {
+  return task === 'sudoku' ? 81 : 900;
+}
+
+export function encodePuzzle(task: TaskKind, puzzle: PuzzleOf[TaskKind], testIndex = 0): Int32Array {
+  if (task === 'sudoku') return encodeSudoku(puzzle as number[]);
+  if (task === 'maze') return encodeMaze(parseMaze(mazeToText(puzzle as MazeText)));
+  return encodeArcGrid((puzzle as ArcPuzzle).test[testIndex].input);
+}

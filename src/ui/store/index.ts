@@ -1,0 +1,56 @@
+// One store split into slices. Puzzles and settings persist in localStorage; runs and models do not.
+import { create } from 'zustand';
+import { persist, createJSONStorage } from 'zustand/middleware';
+import { createPuzzleSlice, type PuzzleSlice } from './puzzleSlice';
+import { createSettingsSlice, DEFAULT_SETTINGS, type SettingsSlice } from './settingsSlice';
+import { createModelSlice, type ModelSlice } from './modelSlice';
+import { createSolveSlice, type SolveSlice } from './solveSlice';
+import { createPlaybackSlice, type PlaybackSlice } from './playbackSlice';
+import { historyOf } from './history';
+import { restorePuzzles, type StoredPuzzles } from './restore';
+
+export type AppState = PuzzleSlice & SettingsSlice & ModelSlice & SolveSlice & PlaybackSlice;
+
+export const STORAGE_KEY = 'trm-solver';
+
+interface Persisted {
+  puzzles: StoredPuzzles;
+  settings: SettingsSlice['settings'];
+}
+
+export const useStore = create<AppState>()(
+  persist(
+    (...a) => ({
+      ...createPuzzleSlice(...a),
+      ...createSettingsSlice(...a),
+      ...createModelSlice(...a),
+      ...createSolveSlice(...a),
+      ...createPlaybackSlice(...a),
+    }),
+    {
+      name: STORAGE_KEY,
+      version: 1,
+      storage: createJSONStorage(() => localStorage),
+      partialize: (s): Persisted => ({
+        puzzles: { sudoku: s.puzzles.sudoku.present, maze: s.puzzles.maze.present, arc: s.puzzles.arc.present },
+        settings: s.settings,
+      }),
+      merge: (persisted, current) => {
+        const p = (persisted ?? {}) as Partial<Persisted>;
+        const restored = restorePuzzles(p.puzzles);
+        return {
+          ...current,
+          settings: { ...DEFAULT_SETTINGS, ...(p.settings ?? {}) },
+          puzzles: {
+            sudoku: restored.sudoku ? historyOf(restored.sudoku) : current.puzzles.sudoku,
+            maze: restored.maze ? historyOf(restored.maze) : current.puzzles.maze,
+            arc: restored.arc ? historyOf(restored.arc) : current.puzzles.arc,
+          },
+        };
+      },
+    },
+  ),
+);
+
+/** The run of the task on screen. */
+export const selectRun = (s: AppState) => s.runs[s.settings.task];

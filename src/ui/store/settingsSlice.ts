@@ -1,0 +1,45 @@
+// User settings that persist across reloads.
+import type { StateCreator } from 'zustand';
+import type { TaskKind } from '../../core/config';
+import type { EnginePreference } from '../../worker/protocol';
+import type { AppState } from './index';
+
+export type MazeTool = 'wall' | 'erase' | 'start' | 'goal';
+export type ArcTool = 'pencil' | 'fill' | 'flood';
+
+export interface Settings {
+  task: TaskKind;
+  engine: EnginePreference;
+  recordInner: boolean;
+  /** Playback speed in supervision steps per second. */
+  speed: number;
+  mazeTool: MazeTool;
+  arcTool: ArcTool;
+  arcColour: number;
+  /** URL of the last model loaded from the web, to offer again. */
+  lastModelUrl: string;
+  /** Cache key of the model last loaded for each task, reloaded from the Cache API on the next visit. */
+  modelKeys: Partial<Record<TaskKind, string>>;
+}
+
+export interface SettingsSlice {
+  settings: Settings;
+  setSetting: <K extends keyof Settings>(key: K, value: Settings[K]) => void;
+}
+
+export const DEFAULT_SETTINGS: Settings = {
+  task: 'sudoku',
+  engine: 'auto',
+  recordInner: true,
+  speed: 4,
+  mazeTool: 'wall',
+  arcTool: 'pencil',
+  arcColour: 1,
+  lastModelUrl: '',
+  modelKeys: {},
+};
+
+export const createSettingsSlice: StateCreator<AppState, [], [], SettingsSlice> = (set) => ({
+  settings: DEFAULT_SETTINGS,
+  setSetting: (key, value) => set((s) => ({ settings: { ...s.settings, [key]: value } })),
+});

@@ -1,0 +1,151 @@
+// The supervision-step visualizer: timeline, answer y with changed and wrong cells, confidence heatmap,
+// halting curve, the finer view inside a step, and correctness. Pictures first, exact numbers on hover.
+import { useMemo } from 'react';
+import { TASK_SHAPES } from '../../core/tasks';
+import { useStore } from '../store';
+import type { ArcPuzzle } from '../store/puzzles';
+import type { Run } from '../store/solveSlice';
+import { GridCanvas } from '../common/GridCanvas';
+import { paintArcGrid } from '../arc/palette';
+import { heat } from './colourScale';
+import { evaluate, expectedTokens, tokenName } from './evaluate';
+import { paintHeat, paintTokens } from './paintTokens';
+import { Timeline } from './Timeline';
+import { HaltCurve } from './HaltCurve';
+import { InnerView } from './InnerView';
+
+function diff(a: Int32Array, b: Int32Array | undefined): Uint8Array {
+  const out = new Uint8Array(a.length);
+  if (b) for (let i = 0; i < a.length; i++) out[i] = a[i] !== b[i] ? 1 : 0;
+  return out;
+}
+
+export function Visualizer() {
+  const task = useStore((s) => s.settings.task);
+  const run = useStore((s) => s.runs[task]);
+  return (
+    <section aria-label="Visualizer" className="flex flex-col gap-3 min-w-0 border border-slate-800 rounded-lg p-3 bg-slate-900/30">
+      <h2 className="text-base font-semibold">Supervision steps</h2>
+      {run && run.steps.length > 0 ? (
+        <RunView run={run} />
+      ) : run?.status === 'running' ? (
+        <p className="text-sm text-slate-400">Waiting for the first supervision step…</p>
+      ) : (
+        <p className="text-sm text-slate-400">
+          Press Solve to watch the model think: each of the 16 supervision steps refines the answer y; the halting head says
+          when it believes it is done.
+        </p>
+      )}
+    </section>
+  );
+}
+
+function RunView({ run }: { run: Run }) {
+  const position = useStore((s) => Math.floor(s.playback.position));
+  const innerSel = useStore((s) => s.playback.inner);
+  const { rows, cols } = TASK_SHAPES[run.task];
+  const expected = useMemo(() => expectedTokens(run), [run.requestId]); // eslint-disable-line react-hooks/exhaustive-deps
+  const evaluations = useMemo(() => run.steps.map((s) => evaluate(run, s.preds, expected)), [run.steps, expected]); // eslint-disable-line react-hooks/exhaustive-deps
+  const idx = Math.min(position, run.steps.length - 1);
+  const step = run.steps[idx];
+  const prev = run.steps[idx - 1];
+  const inner = innerSel !== null ? step.inner?.[innerSel] : undefined;
+  const preds = inner ? inner.preds : step.preds;
+  const before = inner ? (innerSel! > 0 ? step.inner![innerSel! - 1].preds : prev?.preds) : prev?.preds;
+  const changed = diff(preds, before);
+  const changedCount = changed.reduce((a, v) => a + v, 0);
+  const ev = inner ? evaluate(run, preds, expected) : evaluations[idx];
+  const haltAt = run.steps.findIndex((s) => s.qHalt[0] > 0) + 1;
+  const meanConf = step.confidence.reduce((a, v) => a + v, 0) / step.confidence.length;
+  const givens = run.task === 'sudoku' ? (run.puzzle as number[]) : undefined;
+  const innerChanged = (step.inner ?? []).map((c, k) => {
+    const b = k > 0 ? step.inner![k - 1].preds : prev?.preds;
+    return diff(c.preds, b).reduce((a, v) => a + v, 0);
+  });
+  const maxCell = run.task === 'sudoku' ? 34 : 11;
+
+  const describe = (i: number) => {
+    const r = Math.floor(i / cols);
+    const c = i % cols;
+    const lines = [`row ${r + 1}, column ${c + 1}`, `answer: ${tokenName(run.task, preds[i])}`];
+    lines.push(`confidence: ${(step.confidence[i] * 100).toFixed(2)}%${inner ? ' (of the step result)' : ''}`);
+    if (before && before[i] !== preds[i]) lines.push(`changed from: ${tokenName(run.task, before[i])}`);
+    if (expected && expected[i] !== 0) lines.push(`expected: ${tokenName(run.task, expected[i])}${ev.wrong.has(i) ? '  ✗' : '  ✓'}`);
+    if (ev.violations.has(i)) lines.push('breaks a Sudoku rule');
+    return lines.join('\n');
+  };
+
+  const expectedGrid = run.task === 'arc' ? (run.puzzle as ArcPuzzle).test[run.testIndex]?.output : undefined;
+  const stepLabel = inner ? `step ${idx + 1}, cycle ${inner.cycle + 1} call ${inner.call + 1} (${inner.target})` : `step ${idx + 1}`;
+
+  return (
+    <div className="flex flex-col gap-4">
+      <p className="text-xs text-slate-400">
+        {run.modelName} · {run.engine === 'webgpu' ? 'WebGPU' : run.engine === 'cpu' ? 'CPU reference' : 'starting'} ·{' '}
+        {run.status === 'running' ? `solving, ${run.steps.length} of ${run.totalSteps} steps` : run.status}
+        {run.forced ? ' · solved although the input breaks the rules' : ''}
+      </p>
+      <Timeline count={run.steps.length} total={run.totalSteps} evaluations={evaluations} haltAt={haltAt} />
+      <div
+        className={`text-sm rounded px-2 py-1 ${ev.solved ? 'bg-emerald-950 text-emerald-200' : 'bg-slate-800 text-slate-200'}`}
+        data-testid="step-summary"
+        aria-live="polite"
+      >
+        <strong>{stepLabel[0].toUpperCase() + stepLabel.slice(1)}:</strong> {ev.summary} · {changedCount} cells changed · mean confidence{' '}
+        <span data-testid="mean-confidence">{meanConf.toFixed(3)}</span>
+        {ev.details.length > 0 && <span className="text-slate-400"> · {ev.details.slice(0, 3).join('; ')}</span>}
+      </div>
+      <div className="flex flex-wrap gap-4 items-start">
+        <figure className="flex flex-col gap-1 w-full max-w-[21rem]">
+          <figcaption className="text-xs text-slate-400">Answer y ({stepLabel}) · amber = changed, red = wrong</figcaption>
+          <GridCanvas
+            rows={rows}
+            cols={cols}
+            maxCell={maxCell}
+            paint={(ctx, size) => paintTokens(ctx, run.task, cols, preds, size, { givens, changed, wrong: ev.wrong, violations: ev.violations })}
+            describe={describe}
+            label={`Predicted answer at ${stepLabel}: ${ev.summary}, ${changedCount} cells changed`}
+            testId="answer-grid"
+          />
+        </figure>
+        <figure className="flex flex-col gap-1 w-full max-w-[21rem]">
+          <figcaption className="text-xs text-slate-400">Confidence (softmax of the argmax), step {idx + 1}</figcaption>
+          <GridCanvas
+            rows={rows}
+            cols={cols}
+            maxCell={maxCell}
+            paint={(ctx, size) => paintHeat(ctx, cols, step.confidence, size, heat)}
+            describe={describe}
+            label={`Confidence heatmap at step ${idx + 1}, mean ${meanConf.toFixed(3)}`}
+            testId="confidence-heatmap"
+          />
+          <div className="flex items-center gap-1 text-[10px] text-slate-400" aria-hidden>
+            0
+            <span className="h-2 flex-1 rounded" style={{ background: `linear-gradient(to right, ${[0, 0.25, 0.5, 0.75, 1].map(heat).join(',')})` }} />1
+          </div>
+        </figure>
+        {run.task === 'arc' && (
+          <>
+            <ArcFigure title="Decoded output" grid={ev.decoded} />
+            <ArcFigure title="Expected output" grid={expectedGrid} />
+          </>
+        )}
+      </div>
+      <InnerView inner={step.inner} changedCounts={innerChanged} />
+      <HaltCurve steps={run.steps} total={run.totalSteps} current={idx} haltAt={haltAt} />
+    </div>
+  );
+}
+
+function ArcFigure({ title, grid }: { title: string; grid: number[][] | undefined }) {
+  return (
+    <figure className="flex flex-col gap-1 w-40">
+      <figcaption className="text-xs text-slate-400">{title}{grid?.length ? ` ${grid.length}×${grid[0].length}` : ''}</figcaption>
+      {grid?.length ? (
+        <GridCanvas rows={grid.length} cols={grid[0].length} maxCell={12} paint={(ctx, s) => paintArcGrid(ctx, grid, s)} label={`${title}, ${grid.length} by ${grid[0].length}`} />
+      ) : (
+        <p className="text-xs text-slate-500">{title === 'Expected output' ? 'unknown for this task' : 'empty: the top-left cell is not a colour'}</p>
+      )}
+    </figure>
+  );
+}

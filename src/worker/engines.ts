@@ -1,0 +1,50 @@
+// Engine choice inside the worker: the WebGPU engine when a device can be had, else the CPU reference
+// with a notice that says why. Engines are cached per model and disposed with it.
+import type { ModelBundle } from '../core/bundle';
+import type { TrmEngine } from '../core/trace';
+import { createCpuEngine } from '../core/reference';
+import type { EngineKind, EnginePreference } from './protocol';
+
+export interface ChosenEngine {
+  engine: TrmEngine;
+  kind: EngineKind;
+  notice?: string;
+}
+
+let gpuDevice: Promise<GPUDevice> | null = null;
+
+interface GpuModule {
+  WebGpuEngine: { create(device: GPUDevice, bundle: ModelBundle, options: { batch: number; shaders: Record<string, string> }): Promise<TrmEngine> };
+}
+// Looked up with a glob so that a build without the WebGPU engine still compiles and falls back to the CPU.
+const gpuModules = import.meta.glob<GpuModule>('../gpu/index.ts');
+
+async function webGpuEngine(bundle: ModelBundle): Promise<TrmEngine> {
+  const loadGpu = gpuModules['../gpu/index.ts'];
+  if (!loadGpu) throw new Error('this build has no WebGPU engine');
+  const [{ requestTrmDevice }, { WebGpuEngine }, { shaderSources }] = await Promise.all([
+    import('../gpu/device'),
+    loadGpu(),
+    import('../gpu/shaders-vite'),
+  ]);
+  gpuDevice ??= requestTrmDevice().then((d) => {
+    d.device.lost.then(() => (gpuDevice = null));
+    return d.device;
+  });
+  gpuDevice.catch(() => (gpuDevice = null));
+  return WebGpuEngine.create(await gpuDevice, bundle, { batch: 1, shaders: shaderSources });
+}
+
+export async function chooseEngine(bundle: ModelBundle, preference: EnginePreference): Promise<ChosenEngine> {
+  if (preference === 'cpu')
+    return { engine: createCpuEngine(bundle), kind: 'cpu', notice: 'Running on the CPU reference, as chosen in the model panel.' };
+  try {
+    return { engine: await webGpuEngine(bundle), kind: 'webgpu' };
+  } catch (e) {
+    return {
+      engine: createCpuEngine(bundle),
+      kind: 'cpu',
+      notice: `WebGPU is not available here (${(e as Error).message}). Solving on the CPU reference instead: same answers, much slower.`,
+    };
+  }
+}

@@ -1,0 +1,66 @@
+// Messages between the page and the solver worker. Typed arrays travel as transferables.
+import type { TaskKind, TrmConfig } from '../core/config';
+import type { ModelCard } from '../core/bundle';
+import type { StepTrace } from '../core/trace';
+
+export type EnginePreference = 'auto' | 'cpu';
+export type EngineKind = 'cpu' | 'webgpu';
+
+/** n and T the user confirmed for an official checkpoint that came without all_config.yaml. */
+export interface ConfirmedShape {
+  task: TaskKind;
+  L_cycles: number;
+  H_cycles: number;
+}
+
+export type ModelSource =
+  | { format: 'app'; name: string; bytes: ArrayBuffer }
+  | { format: 'official'; name: string; bytes: ArrayBuffer; yaml?: string; confirmed?: ConfirmedShape };
+
+export interface ModelInfo {
+  id: string;
+  name: string;
+  format: 'app' | 'official';
+  task: TaskKind;
+  config: TrmConfig;
+  card?: ModelCard;
+  /** Trainable parameters (everything but the puzzle-embedding table). */
+  parameterCount: number;
+  /** Rows of the puzzle-embedding table. */
+  embeddingRows: number;
+  bytes: number;
+  /** ARC: row of each original (un-augmented) task name the model was trained on. */
+  puzzleRows?: Record<string, number>;
+}
+
+export interface ConfirmRequest {
+  /** What the loader guessed from the tensor shapes. */
+  guess: ConfirmedShape;
+  /** Plain words: what could not be read from the file and why it matters. */
+  message: string;
+}
+
+export type ToWorker =
+  | { type: 'load'; requestId: number; source: ModelSource }
+  | {
+      type: 'solve';
+      requestId: number;
+      modelId: string;
+      tokens: Int32Array;
+      puzzleIds: Int32Array;
+      steps: number;
+      recordInner: boolean;
+      engine: EnginePreference;
+    }
+  /** Answer to 'needs-confirmation': the n/T the user chose, or null to give up the load. */
+  | { type: 'confirm-load'; requestId: number; confirmed: ConfirmedShape | null }
+  | { type: 'cancel'; requestId: number }
+  | { type: 'unload'; modelId: string };
+
+export type FromWorker =
+  | { type: 'loaded'; requestId: number; info: ModelInfo }
+  | { type: 'needs-confirmation'; requestId: number; request: ConfirmRequest }
+  | { type: 'engine'; requestId: number; kind: EngineKind; notice?: string }
+  | { type: 'step'; requestId: number; step: StepTrace }
+  | { type: 'done'; requestId: number; haltStep: number; cancelled: boolean }
+  | { type: 'error'; requestId: number; message: string };

@@ -1,0 +1,124 @@
+/// <reference lib="webworker" />
+// The solver worker: parses models, hosts the engines, streams supervision steps back to the page.
+import type { ModelBundle } from '../core/bundle';
+import type { StepTrace } from '../core/trace';
+import { chooseEngine, type ChosenEngine } from './engines';
+import { describeModel, parseModel, NeedsConfirmation } from './modelLoader';
+import type { ConfirmedShape, EnginePreference, FromWorker, ModelSource, ToWorker } from './protocol';
+
+declare const self: DedicatedWorkerGlobalScope;
+
+const models = new Map<string, ModelBundle>();
+const engines = new Map<string, Promise<ChosenEngine>>();
+const solves = new Map<number, AbortController>();
+const waitingConfirm = new Map<number, (c: ConfirmedShape | null) => void>();
+let nextModel = 1;
+
+function send(msg: FromWorker, transfer: Transferable[] = []) {
+  self.postMessage(msg, transfer);
+}
+
+function engineFor(modelId: string, pref: EnginePreference): Promise<ChosenEngine> {
+  const key = `${modelId}:${pref}`;
+  let e = engines.get(key);
+  if (!e) {
+    e = chooseEngine(models.get(modelId)!, pref);
+    e.catch(() => engines.delete(key));
+    engines.set(key, e);
+  }
+  return e;
+}
+
+async function load(requestId: number, source: ModelSource) {
+  let confirmed = source.format === 'official' ? source.confirmed : undefined;
+  for (;;) {
+    try {
+      const bundle = await parseModel(source, confirmed);
+      const id = `m${nextModel++}`;
+      models.set(id, bundle);
+      send({ type: 'loaded', requestId, info: describeModel(id, source, bundle) });
+      return;
+    } catch (e) {
+      if (!(e instanceof NeedsConfirmation)) throw e;
+      send({ type: 'needs-confirmation', requestId, request: e.request });
+      const answer = await new Promise<ConfirmedShape | null>((resolve) => waitingConfirm.set(requestId, resolve));
+      if (!answer) throw new Error('Loading was stopped: n and T were not confirmed, so the previous model stays loaded.');
+      confirmed = answer;
+    }
+  }
+}
+
+async function solve(msg: Extract<ToWorker, { type: 'solve' }>) {
+  const { requestId } = msg;
+  if (!models.has(msg.modelId)) throw new Error('That model is no longer loaded; load it again.');
+  const abort = new AbortController();
+  solves.set(requestId, abort);
+  try {
+    const chosen = await engineFor(msg.modelId, msg.engine);
+    send({ type: 'engine', requestId, kind: chosen.kind, notice: chosen.notice });
+    const onStep = (step: StepTrace) => {
+      const copy = cloneStep(step); // engines may reuse their buffers; send a private copy
+      send({ type: 'step', requestId, step: copy }, stepBuffers(copy));
+    };
+    const trace = await chosen.engine.solve(
+      { tokens: msg.tokens, puzzleIds: msg.puzzleIds },
+      { steps: msg.steps, recordInner: msg.recordInner, signal: abort.signal, onStep },
+    );
+    send({ type: 'done', requestId, haltStep: trace.haltStep[0] ?? 0, cancelled: !!trace.cancelled || abort.signal.aborted });
+  } catch (e) {
+    if (abort.signal.aborted) send({ type: 'done', requestId, haltStep: 0, cancelled: true });
+    else throw e;
+  } finally {
+    solves.delete(requestId);
+  }
+}
+
+function cloneStep(s: StepTrace): StepTrace {
+  return {
+    step: s.step,
+    preds: s.preds.slice(),
+    confidence: s.confidence.slice(),
+    qHalt: s.qHalt.slice(),
+    qContinue: s.qContinue.slice(),
+    inner: s.inner?.map((i) => ({ ...i, preds: i.preds.slice(), yNorm: i.yNorm.slice(), zNorm: i.zNorm.slice() })),
+  };
+}
+
+function stepBuffers(s: StepTrace): Transferable[] {
+  const list: Transferable[] = [s.preds.buffer, s.confidence.buffer, s.qHalt.buffer, s.qContinue.buffer];
+  for (const i of s.inner ?? []) list.push(i.preds.buffer, i.yNorm.buffer, i.zNorm.buffer);
+  return list as Transferable[];
+}
+
+function disposeModel(modelId: string) {
+  models.delete(modelId);
+  for (const [key, e] of engines) {
+    if (!key.startsWith(`${modelId}:`)) continue;
+    engines.delete(key);
+    e.then((c) => c.engine.dispose(), () => undefined);
+  }
+}
+
+self.onmessage = (e: MessageEvent<ToWorker>) => {
+  const msg = e.data;
+  const fail = (err: unknown) =>
+    send({ type: 'error', requestId: 'requestId' in msg ? msg.requestId : 0, message: (err as Error)?.message ?? String(err) });
+  switch (msg.type) {
+    case 'load':
+      load(msg.requestId, msg.source).catch(fail);
+      break;
+    case 'confirm-load':
+      waitingConfirm.get(msg.requestId)?.(msg.confirmed);
+      waitingConfirm.delete(msg.requestId);
+      break;
+    case 'solve':
+      solve(msg).catch(fail);
+      break;
+    case 'cancel':
+      solves.get(msg.requestId)?.abort();
+      break;
+    case 'unload':
+      disposeModel(msg.modelId);
+      break;
+  }
+};
