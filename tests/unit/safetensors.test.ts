@@ -148,6 +148,8 @@ describe('safetensors reader rejects bad files, naming the problem', () => {
     reject(rawFile({ a: { dtype: 'F32', shape: '2', data_offsets: [0, 8] } }, data), 'tensor a: shape must be a list of dimensions');
     reject(rawFile({ a: { dtype: 'Q4', shape: [2], data_offsets: [0, 8] } }, data), /tensor a: unknown dtype "Q4"/);
     reject(rawFile({ a: { dtype: 'I32', shape: [2], data_offsets: [0, 8] } }, data), 'tensor a has dtype I32; model weights must be F32, F16 or BF16');
+    const proto: unknown = JSON.parse('{"__proto__":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}}'); // an own key, as in a file
+    reject(rawFile(proto, data), 'a tensor named __proto__ is not allowed');
   });
   it('the same checks apply to a lazily read Blob', async () => {
     await expect(openSafetensors(new Blob([good().slice(0, 20)]))).rejects.toThrow(/runs past the end of the 20-byte file/);

@@ -79,6 +79,7 @@ export function parseHeader(headerBytes: Uint8Array, fileSize: number): Safetens
   if (rawMeta !== undefined) {
     if (!isPlainObject(rawMeta)) throw new SafetensorsError('__metadata__ must be an object of string values');
     for (const [k, v] of Object.entries(rawMeta)) {
+      if (k === '__proto__') throw new SafetensorsError('a metadata key named __proto__ is not allowed');
       if (typeof v !== 'string') throw new SafetensorsError(`__metadata__.${k} is ${typeof v}; safetensors metadata values are strings`);
       metadata[k] = v;
     }
@@ -88,6 +89,7 @@ export function parseHeader(headerBytes: Uint8Array, fileSize: number): Safetens
   for (const [name, entry] of Object.entries(json)) {
     if (name === '__metadata__') continue;
     const where = `tensor ${name}`;
+    if (name === '__proto__') throw new SafetensorsError('a tensor named __proto__ is not allowed');
     if (!isPlainObject(entry)) throw new SafetensorsError(`${where}: header entry must be an object {dtype, shape, data_offsets}`);
     const { dtype, shape, data_offsets: offsets } = entry;
     if (typeof dtype !== 'string' || !(dtype in DTYPE_BYTES))
