@@ -13,7 +13,7 @@ export function readReference(name: string, file: string): Uint8Array {
   return new Uint8Array(readFileSync(path.join(referenceDir, name, file)));
 }
 
-function crc32(b: Uint8Array): number {
+export function crc32(b: Uint8Array): number {
   let c = ~0;
   for (const x of b) {
     c ^= x;
