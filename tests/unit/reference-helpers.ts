@@ -2,9 +2,10 @@
 // stored trace (the golden fixtures and the official reference share the step record format).
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Carry, StepTrace } from '../../src/core/trace';
 
-export const repoRoot = path.resolve(__dirname, '../..');
+export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const referenceDir = path.resolve(repoRoot, '../shared/reference');
 export const fixturesDir = path.resolve(repoRoot, 'tests/fixtures');
 
