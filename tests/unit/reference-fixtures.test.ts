@@ -10,12 +10,12 @@
 // resuming from the stored carry snapshots (after steps 3 and 15), where one step adds no drift.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { validateBundle, type ModelBundle } from '../../src/core/bundle';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { ModelBundle } from '../../src/core/bundle';
 import type { TrmConfig } from '../../src/core/config';
 import { solveReference, type ReferenceInnerTrace } from '../../src/core/reference';
 import type { StepTrace } from '../../src/core/trace';
-import { readSafetensors } from '../../src/core/weights/safetensors';
+import { loadAppModel } from '../../src/core/weights/app-format';
 import { compareStep, fixturesDir, flatTokens, innerPredMismatches, readCarry, readJson, type CarrySnapshots, type StoredStep } from './reference-helpers';
 
 interface FixtureTrace {
@@ -33,14 +33,6 @@ const BASE_TOLERANCE = 1e-4;
 const DRIFT_FACTOR = 4;
 const CHAOS_LIMIT = 1e-2; // float64 drift beyond which a fresh-carry step says nothing about correctness
 
-function loadFixture(name: string): { bundle: ModelBundle; trace: FixtureTrace; dir: string } {
-  const dir = path.join(fixturesDir, name);
-  const trace = readJson<FixtureTrace>(path.join(dir, 'trace.json'));
-  const { metadata, tensors } = readSafetensors(new Uint8Array(readFileSync(path.join(dir, 'model.safetensors'))));
-  const config = JSON.parse(metadata.config) as TrmConfig;
-  expect(config).toEqual(trace.config);
-  return { bundle: validateBundle({ config, tensors }), trace, dir };
-}
 
 function expectStepMatches(ours: StepTrace, ref: StoredStep, config: TrmConfig, logitTol: number, qTol: number): void {
   const cmp = compareStep(ours, ref, config.seq_len, config.vocab_size, logitTol);
@@ -64,7 +56,13 @@ function expectStepMatches(ours: StepTrace, ref: StoredStep, config: TrmConfig, 
 }
 
 describe.each(FIXTURES)('CPU reference vs golden fixture %s', (name) => {
-  const { bundle, trace, dir } = loadFixture(name);
+  const dir = path.join(fixturesDir, name);
+  const trace = readJson<FixtureTrace>(path.join(dir, 'trace.json'));
+  let bundle: ModelBundle;
+  beforeAll(async () => {
+    bundle = await loadAppModel(new Uint8Array(readFileSync(path.join(dir, 'model.safetensors'))));
+    expect(bundle.config).toEqual(trace.config);
+  });
   const input = { tokens: flatTokens(trace.inputs), puzzleIds: Int32Array.from(trace.puzzle_identifiers) };
   const drift = trace.float64_max_abs_logit_diff;
   const qDrift = trace.float64_max_abs_q_diff;
