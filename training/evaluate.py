@@ -1,0 +1,97 @@
+"""Evaluate a TRM: exact accuracy (whole grid), token accuracy, exact accuracy after each ACT step, and the mean
+step at which q_halt first says "halt" — always running all 16 steps, as the official evaluation does.
+
+  .venv/bin/python training/evaluate.py --model models/sudoku.safetensors --data data/sudoku --split test
+  .venv/bin/python training/evaluate.py --model runs/sudoku --weights ema --csv data/sudoku/heldout_hard.csv
+  .venv/bin/python training/evaluate.py --model models/sudoku.safetensors --benchmarks --limit 1000 --json
+
+`--csv` takes the official columns (source,question,answer,rating) or the benchmark files' (puzzle,solution).
+`--benchmarks` = every file of ../shared/benchmarks/sudoku; `--limit N` takes an evenly strided sample of N rows.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+
+import numpy as np
+import torch
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+from data.official_format import load_split  # noqa: E402
+from data.sudoku_aug import encode  # noqa: E402
+from data.sudoku_csv import benchmark_files, read_sudoku_csv  # noqa: E402
+from trainer.evaluation import evaluate_arrays  # noqa: E402
+from trainer.model_io import load_model  # noqa: E402
+
+
+def strided(n_rows: int, limit: int) -> np.ndarray:
+    """A fixed, evenly spread sample (the benchmark files are sorted, so the first rows are not typical)."""
+    if not limit or limit >= n_rows:
+        return np.arange(n_rows)
+    return np.floor(np.arange(limit) * (n_rows / limit)).astype(np.int64)
+
+
+def sudoku_csv_arrays(path: str, limit: int):
+    puzzles, solutions, _ = read_sudoku_csv(path)
+    idx = strided(len(puzzles), limit)
+    return encode(puzzles[idx]), encode(solutions[idx]), np.zeros(len(idx), np.int32)
+
+
+def split_arrays(root: str, split: str, limit: int):
+    meta, arr = load_split(root, split)
+    idx = strided(len(arr["inputs"]), limit)
+    pz = np.searchsorted(arr["puzzle_indices"], idx, side="right") - 1
+    return arr["inputs"][idx], arr["labels"][idx], arr["puzzle_identifiers"][pz], meta["ignore_label_id"]
+
+
+def main(argv=None) -> dict:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--model", required=True, help="app .safetensors, or a training run dir / its ckpt.pt")
+    ap.add_argument("--weights", default="ema", choices=["raw", "ema"], help="for a training run: which weights")
+    ap.add_argument("--data", help="official-format dataset root")
+    ap.add_argument("--split", default="test")
+    ap.add_argument("--csv", nargs="*", default=[], help="Sudoku CSV files")
+    ap.add_argument("--benchmarks", action="store_true", help="all of ../shared/benchmarks/sudoku")
+    ap.add_argument("--limit", type=int, default=0, help="rows per source (evenly strided sample; 0 = all)")
+    ap.add_argument("--steps", type=int, default=0, help="ACT steps (0 = halt_max_steps of the model)")
+    ap.add_argument("--batch-size", type=int, default=256)
+    ap.add_argument("--device", default="cpu", choices=["cpu", "cuda"])
+    ap.add_argument("--threads", type=int, default=0)
+    ap.add_argument("--json", action="store_true", help="print one JSON document instead of a table")
+    a = ap.parse_args(argv)
+    if a.threads:
+        torch.set_num_threads(a.threads)
+    model, cfg, info = load_model(a.model, a.weights, a.device)
+    sources = []
+    if a.data:
+        sources.append((f"{a.data}:{a.split}", *split_arrays(a.data, a.split, a.limit)))
+    csvs = list(a.csv) + ([str(p) for p in benchmark_files()] if a.benchmarks else [])
+    for path in csvs:
+        if cfg.task != "sudoku":
+            sys.exit(f"error: --csv/--benchmarks are Sudoku files but the model's task is {cfg.task}")
+        sources.append((os.path.basename(path), *sudoku_csv_arrays(path, a.limit), 0))
+    if not sources:
+        sys.exit("error: nothing to evaluate: give --data, --csv or --benchmarks")
+    results = {}
+    for name, inputs, labels, pids, ignore in sources:
+        t0 = time.time()
+        r = evaluate_arrays(model, inputs, labels, pids, batch_size=a.batch_size, device=a.device,
+                            steps=a.steps or None, ignore_label_id=ignore)
+        r["seconds"] = round(time.time() - t0, 1)
+        results[name] = r
+        if not a.json:
+            curve = " ".join(f"{x:.2f}" for x in r["exact_accuracy_per_step"])
+            print(f"{name:40s} n={r['n']:5d}  exact {r['exact_accuracy']:.4f}  token {r['token_accuracy']:.4f}  "
+                  f"halting step {r['mean_halting_step']:.1f}  ({r['seconds']} s)\n    exact per step: {curve}", flush=True)
+    out = {"model": info, "config": cfg.to_dict(), "limit": a.limit, "results": results}
+    if a.json:
+        print(json.dumps(out, indent=1, default=str))
+    return out
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,110 @@
+"""Export a trained TRM: the app's safetensors (+ model card), the official `step_N` file, and/or ONNX of one
+supervision step.
+
+  .venv/bin/python training/export.py --run runs/sudoku --weights ema \\
+      --app models/sudoku.safetensors --card models/sudoku.json --accuracy runs/sudoku/eval_all.json \\
+      --official runs/sudoku/official --onnx runs/sudoku/step.onnx
+
+The card records the training commands (from <run>/run.json), wall time, hardware, data and the accuracy
+JSON written by `evaluate.py --json`. ARC models carry the puzzle names from the dataset's identifiers.json.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import sys
+import time
+
+import torch
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+from data.official_format import load_identifiers  # noqa: E402
+from trainer.model_io import load_model  # noqa: E402
+from trainer.onnx_step import export_onnx  # noqa: E402
+from trm.checkpoint import save_app, save_official  # noqa: E402
+
+DTYPES = {"f32": torch.float32, "f16": torch.float16, "bf16": torch.bfloat16}
+
+
+def cpu_name() -> str:
+    try:
+        for line in open("/proc/cpuinfo"):
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown CPU"
+
+
+def make_card(name: str, info: dict, cfg, run_dir: str | None, accuracy: dict | None, dtype: str, notes: str) -> dict:
+    card = {"name": name, "task": cfg.task, "created": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+            "config": cfg.to_dict(), "weights": info.get("weights"), "storage_dtype": dtype,
+            "parameters": None, "notes": notes}
+    if run_dir:
+        run = json.load(open(os.path.join(run_dir, "run.json")))
+        settings = run["settings"]
+        card.update({
+            "commands": [inv["command"] for inv in run.get("invocations", [])],
+            "trained_steps": info.get("step"), "train_minutes": round(info.get("trained_minutes", 0), 1),
+            "hardware": f"{cpu_name()}, {os.cpu_count()} cores shared with other work; "
+                        f"threads per invocation: {[inv.get('threads') for inv in run.get('invocations', [])]}",
+            "training": {k: settings[k] for k in ("global_batch", "optimizer", "lr", "lr_warmup_steps", "lr_min_ratio",
+                                                  "weight_decay", "puzzle_emb_lr", "ema_rate", "forward_dtype", "seed")},
+        })
+        build = os.path.join(settings["data"], "build.json")
+        card["trained_on"] = {"data": settings["data"], "build": json.load(open(build)) if os.path.exists(build) else None}
+    if accuracy:
+        card["accuracy"] = accuracy
+    return card
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    src = ap.add_mutually_exclusive_group(required=True)
+    src.add_argument("--run", help="training run directory (ckpt.pt + run.json)")
+    src.add_argument("--model", help="an app .safetensors file (re-export / ONNX)")
+    ap.add_argument("--weights", default="ema", choices=["raw", "ema"])
+    ap.add_argument("--app", help="write the app safetensors here")
+    ap.add_argument("--dtype", default="f32", choices=list(DTYPES), help="storage dtype of the app file")
+    ap.add_argument("--card", help="write the model card JSON here")
+    ap.add_argument("--name", default=None)
+    ap.add_argument("--accuracy", help="JSON from evaluate.py --json (or a dict of them) to put in the card")
+    ap.add_argument("--notes", default="")
+    ap.add_argument("--official", help="folder for the official step_N file")
+    ap.add_argument("--onnx", help="write ONNX of one supervision step here")
+    a = ap.parse_args(argv)
+    if not (a.app or a.official or a.onnx):
+        sys.exit("error: nothing to write: give --app, --official and/or --onnx")
+    model, cfg, info = load_model(a.run or a.model, a.weights)
+    written = []
+    accuracy = json.load(open(a.accuracy)) if a.accuracy else None
+    card = make_card(a.name or cfg.task, info, cfg, a.run, accuracy, a.dtype, a.notes)
+    card["parameters"] = sum(p.numel() for p in model.parameters())
+    if a.app:
+        puzzle_names = None
+        if cfg.task == "arc" and a.run:
+            puzzle_names = load_identifiers(info["settings"]["data"])
+        summary = {k: card[k] for k in ("name", "task", "created", "commands", "train_minutes", "accuracy")
+                   if k in card}
+        save_app(a.app, model, cfg, puzzle_names=puzzle_names, card=summary, dtype=DTYPES[a.dtype])
+        written.append(a.app)
+    if a.card:
+        with open(a.card, "w") as f:
+            json.dump(card, f, indent=1)
+        written.append(a.card)
+    if a.official:
+        os.makedirs(a.official, exist_ok=True)
+        path = os.path.join(a.official, f"step_{info.get('step', 0)}")
+        save_official(model, path)
+        written.append(path)
+    if a.onnx:
+        export_onnx(model, a.onnx)
+        written.append(a.onnx)
+    print("\n".join(f"wrote {p} ({os.path.getsize(p)} bytes)" for p in written))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,60 @@
+"""Maze generator invariants and the dihedral augmentation."""
+from __future__ import annotations
+
+import numpy as np
+
+from data.dihedral import INVERSE_TID, dihedral, inverse_dihedral
+from data.maze_gen import GOAL, OPEN, PATH, START, WALL, bfs, make_maze
+
+
+def _check_maze(inp, lab, min_path):
+    assert inp.shape == (30, 30)
+    assert set(np.unique(inp)) <= {WALL, OPEN, START, GOAL}
+    assert (inp == START).sum() == 1 and (inp == GOAL).sum() == 1
+    # the label is the input with only open cells turned into path cells
+    changed = inp != lab
+    assert (inp[changed] == OPEN).all() and (lab[changed] == PATH).all()
+    s = tuple(np.argwhere(inp == START)[0])
+    g = tuple(np.argwhere(inp == GOAL)[0])
+    dist, ways = bfs(inp, s)
+    assert dist[g] > min_path
+    assert ways[g] == 1  # the shortest path is unique
+    assert changed.sum() == dist[g] - 1  # path cells between S and G
+    # the marked cells form a connected chain from S to G: each path cell is one step closer
+    path = np.argwhere(lab == PATH)
+    for r, c in path:
+        assert 0 < dist[r, c] < dist[g]
+    assert sorted(dist[r, c] for r, c in path) == list(range(1, dist[g]))
+
+
+def test_generated_mazes_satisfy_invariants():
+    rng = np.random.default_rng(3)
+    for _ in range(3):
+        inp, lab = make_maze(rng, min_path=110)
+        _check_maze(inp, lab, 110)
+
+
+def test_dihedral_transforms_preserve_maze_and_invert():
+    rng = np.random.default_rng(4)
+    inp, lab = make_maze(rng, min_path=60)
+    seen = set()
+    for tid in range(8):
+        ti, tl = dihedral(inp, tid), dihedral(lab, tid)
+        _check_maze(ti, tl, 60)
+        assert (inverse_dihedral(ti, tid) == inp).all()
+        seen.add(ti.tobytes())
+    assert len(seen) == 8
+    assert all(INVERSE_TID[INVERSE_TID[t]] == t for t in range(8))
+
+
+def test_build_maze_writes_groups_of_eight(tmp_path):
+    from data.build_maze import build
+    from data.official_format import load_split
+
+    build(str(tmp_path), n_train=2, n_test=1, aug=True, seed=1, min_path=60, loops=0.08, workers=1)
+    meta, arr = load_split(str(tmp_path), "train")
+    assert meta["seq_len"] == 900 and meta["vocab_size"] == 6
+    assert (arr["group_indices"] == [0, 8, 16]).all()
+    assert arr["inputs"].shape == (16, 900)
+    test_meta, test_arr = load_split(str(tmp_path), "test")
+    assert test_arr["inputs"].shape == (1, 900)
