@@ -18,6 +18,7 @@ export default defineConfig({
   },
   webServer: {
     command: `npx vite --port ${port} --strictPort`,
+    env: { TRM_NO_HMR: '1' }, // other work in the checkout must not hot-reload a page under test
     url: `http://127.0.0.1:${port}`,
     reuseExistingServer: !process.env.CI,
     timeout: 120_000,

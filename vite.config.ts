@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 import type { Plugin } from 'vite';
 import react from '@vitejs/plugin-react';
 import tailwindcss from '@tailwindcss/vite';
-import { createReadStream, cpSync, existsSync, statSync } from 'node:fs';
+import { createReadStream, cpSync, existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,6 +16,11 @@ function shippedModels(): Plugin {
     const rel = decodeURIComponent((req.url ?? '/').split('?')[0]);
     const file = path.join(modelsDir, rel);
     if (!file.startsWith(modelsDir + path.sep)) return next();
+    if (rel === '/manifest.json' && !existsSync(file)) {
+      res.setHeader('Content-Type', 'application/json');
+      res.end('[]'); // no manifest yet: no default model is shipped
+      return;
+    }
     if (!existsSync(file) || !statSync(file).isFile()) {
       res.statusCode = 404; // never fall through to index.html: the app reads 404 as "no default model"
       res.setHeader('Content-Type', 'text/plain');
@@ -40,6 +45,11 @@ function shippedModels(): Plugin {
     },
     closeBundle() {
       if (existsSync(modelsDir)) cpSync(modelsDir, path.join(outDir, 'models'), { recursive: true });
+      const manifest = path.join(outDir, 'models', 'manifest.json');
+      if (!existsSync(manifest)) {
+        mkdirSync(path.dirname(manifest), { recursive: true });
+        writeFileSync(manifest, '[]\n');
+      }
     },
   };
 }
@@ -52,7 +62,12 @@ export default defineConfig({
   plugins: [react(), tailwindcss(), shippedModels()],
   assetsInclude: ['**/*.wgsl'],
   worker: { format: 'es' },
-  server: { host: '127.0.0.1' },
+  // TRM_NO_HMR=1 (e2e runs, screenshots): no hot reload, so edits elsewhere in the checkout never reload a test page.
+  server: { host: '127.0.0.1', hmr: process.env.TRM_NO_HMR ? false : undefined },
+  // The app's own dependency cache: vitest runs in the same checkout rewrite node_modules/.vite/deps.
+  cacheDir: process.env.VITEST ? undefined : 'node_modules/.vite-app',
+  // Pre-bundled up front: discovering them on first use (the worker imports yaml) makes Vite reload the page.
+  optimizeDeps: { include: ['react', 'react-dom', 'react-dom/client', 'react/jsx-runtime', 'react/jsx-dev-runtime', 'zustand', 'zustand/middleware', 'yaml'] },
   preview: { host: '127.0.0.1' },
   test: {
     projects: [

@@ -69,13 +69,15 @@ export function App() {
           <ShareButton />
         </div>
       </header>
-      <main className="grid gap-6 lg:grid-cols-2 2xl:grid-cols-[minmax(0,1fr)_minmax(0,1.15fr)_24rem] items-start">
-        <div role="tabpanel" id="task-panel" aria-labelledby={`tab-${task}`} aria-label={task} className="flex flex-col gap-4 min-w-0">
+      <main className="grid gap-6 items-start lg:grid-cols-2 2xl:grid-cols-[minmax(0,1fr)_minmax(0,1.2fr)_24rem] lg:[grid-template-areas:'editor_viz''editor_model'] 2xl:[grid-template-areas:'editor_viz_model']">
+        <div role="tabpanel" id="task-panel" aria-labelledby={`tab-${task}`} aria-label={task} className="flex flex-col gap-4 min-w-0 lg:[grid-area:editor] lg:row-span-2 2xl:row-span-1">
           <Editor />
           <SolveBar />
         </div>
-        <Visualizer />
-        <div className="lg:col-span-2 2xl:col-span-1">
+        <div className="min-w-0 lg:[grid-area:viz]">
+          <Visualizer />
+        </div>
+        <div className="min-w-0 lg:[grid-area:model]">
           <ModelPanel />
         </div>
       </main>

@@ -96,7 +96,7 @@ function RunView({ run }: { run: Run }) {
         {ev.details.length > 0 && <span className="text-slate-400"> · {ev.details.slice(0, 3).join('; ')}</span>}
       </div>
       <div className="flex flex-wrap gap-4 items-start">
-        <figure className="flex flex-col gap-1 w-full max-w-[21rem]">
+        <figure className="flex flex-col gap-1 flex-1 min-w-[13rem] max-w-[21rem]">
           <figcaption className="text-xs text-slate-400">Answer y ({stepLabel}) · amber = changed, red = wrong</figcaption>
           <GridCanvas
             rows={rows}
@@ -108,7 +108,7 @@ function RunView({ run }: { run: Run }) {
             testId="answer-grid"
           />
         </figure>
-        <figure className="flex flex-col gap-1 w-full max-w-[21rem]">
+        <figure className="flex flex-col gap-1 flex-1 min-w-[13rem] max-w-[21rem]">
           <figcaption className="text-xs text-slate-400">Confidence (softmax of the argmax), step {idx + 1}</figcaption>
           <GridCanvas
             rows={rows}
