@@ -1,0 +1,51 @@
+// Runs the benchmark in Node: our engine on Dawn (npm `webgpu`; on a machine without a GPU, the Vulkan
+// driver that `eval "$(bash scripts/ensure-vulkan.sh)"` selects), the CPU reference, and ONNX Runtime
+// Web's Node build (wasm EP only; its WebGPU EP is browser-only here).
+import { readFileSync } from 'node:fs';
+import { create, globals } from 'webgpu';
+import { describeAdapter } from '../src/gpu/device';
+import { loadShaderSources } from '../src/gpu/shaders-node';
+import { isEmulatedAdapter } from './args';
+import type { PreparedModel } from './prepare';
+import type { BenchCase } from './results';
+import { runCase, type CaseEnv, type CaseJob } from './run-case';
+import type { BenchRuntimeHandle } from './runtime';
+import type { OrtModule } from './time-ort';
+import { makeWebGpuTimer } from './time-webgpu';
+
+export async function startNodeRuntime(log: (s: string) => void): Promise<BenchRuntimeHandle> {
+  Object.assign(globalThis, globals);
+  // Dawn's instance must outlive every device made from it: kept for the life of the process.
+  const gpu = create([]) as unknown as GPU;
+  const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
+  const description = adapter ? describeAdapter(adapter.info) : 'no WebGPU adapter (is a Vulkan driver set? eval "$(bash scripts/ensure-vulkan.sh)")';
+  let ort: OrtModule | undefined;
+  let ortError: string | undefined;
+  try {
+    ort = (await import('onnxruntime-web')) as unknown as OrtModule;
+    ort.env.wasm.numThreads = 1;
+    ort.env.logLevel = 'error';
+  } catch (e) {
+    ortError = `onnxruntime-web failed to load in Node: ${(e as Error).message}`;
+  }
+  const shaders = loadShaderSources();
+  return {
+    name: `node ${process.version} + Dawn (npm webgpu)`,
+    adapter: description,
+    emulated: !adapter || isEmulatedAdapter(description),
+    async run(job: CaseJob, model: PreparedModel): Promise<BenchCase> {
+      let ortEnv: CaseEnv['ort'];
+      if (!job.engines.includes('ort')) ortEnv = undefined;
+      else if (ortError) ortEnv = { unavailable: ortError };
+      else if (!model.onnxPath) ortEnv = { unavailable: model.onnxError ?? 'no ONNX export' };
+      else ortEnv = { module: ort!, onnx: new Uint8Array(readFileSync(model.onnxPath)), providers: ['wasm'] };
+      return runCase(job, {
+        bundle: model.bundle,
+        webgpu: job.engines.includes('webgpu') ? (adapter ? await makeWebGpuTimer(shaders, gpu) : { unavailable: description }) : undefined,
+        ort: ortEnv,
+        log,
+      });
+    },
+    async close() {},
+  };
+}

@@ -1,0 +1,67 @@
+// `npm run bench`: ms per TRM supervision step, side by side in one run, for our WGSL engine, the CPU
+// reference and ONNX Runtime Web (on the ONNX export of the same random weights). See docs/benchmarks.md.
+import { writeFileSync } from 'node:fs';
+import { BenchArgsError, parseBenchArgs, type BenchOptions } from '../bench/args';
+import { benchConfig, describeConfig, type BenchSize } from '../bench/configs';
+import { prepareModel } from '../bench/prepare';
+import { batchFlops, failureNotes, formatTable, type BenchCase, type BenchReport } from '../bench/results';
+import type { BenchRuntimeHandle } from '../bench/runtime';
+
+const log = (s: string) => console.error(`  ${s}`);
+
+async function startRuntime(o: BenchOptions): Promise<BenchRuntimeHandle> {
+  if (o.runtime === 'node') return (await import('../bench/node-runtime')).startNodeRuntime(log);
+  return (await import('../bench/browser-runtime')).startBrowserRuntime(log);
+}
+
+async function main(): Promise<void> {
+  let o: BenchOptions;
+  try {
+    o = parseBenchArgs(process.argv.slice(2));
+  } catch (e) {
+    if (e instanceof BenchArgsError) {
+      console.error(e.message);
+      process.exit(2);
+    }
+    throw e;
+  }
+  const rt = await startRuntime(o);
+  const size: BenchSize = o.size === 'auto' ? (rt.emulated ? 'reduced' : 'full') : o.size;
+  const steps = o.steps === 'auto' ? (rt.emulated ? 1 : 10) : o.steps;
+  console.log(`TRM benchmark — ${new Date().toISOString()}`);
+  console.log(`runtime: ${rt.name}`);
+  console.log(`adapter: ${rt.adapter}${rt.emulated ? ' (emulated GPU: only the ratios mean anything)' : ''}`);
+  console.log(`size: ${size}${o.size === 'auto' ? ' (auto)' : ''}; random weights (seed ${o.seed}) — timing does not depend on the values`);
+  console.log(`timed: ${steps} supervision step(s) after ${o.warmup} warm-up step(s) for our engine and ORT; ${o.cpuSteps} step(s) of the CPU reference (single-threaded TypeScript, slow)`);
+  const cases: BenchCase[] = [];
+  try {
+    for (const model of o.models) {
+      const config = benchConfig(model, size);
+      const prepared = prepareModel(config, o.seed, o.engines.includes('ort'), log);
+      for (const batch of o.batches) {
+        log(`${describeConfig(config)} B=${batch}: ${(batchFlops(config, batch) / 1e9).toFixed(2)} GFLOP per step`);
+        cases.push(await rt.run({ model, batch, steps, warmup: o.warmup, cpuSteps: o.cpuSteps, engines: o.engines }, prepared));
+      }
+    }
+  } finally {
+    await rt.close();
+  }
+  console.log('');
+  console.log(formatTable(cases));
+  console.log('');
+  console.log('ms per supervision step (T·(n+1) network calls + heads); GFLOP/s = flopsPerStep·B / time; t_a/t_b < 1: a is faster.');
+  for (const n of failureNotes(cases)) console.log(`not run: ${n}`);
+  if (o.json) {
+    const report: BenchReport = { date: new Date().toISOString(), runtime: rt.name, adapter: rt.adapter, emulated: rt.emulated, size, cases };
+    writeFileSync(o.json, JSON.stringify(report, null, 2));
+    console.log(`results written to ${o.json}`);
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (e) => {
+    console.error(`bench failed: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
+    process.exit(1);
+  },
+);
