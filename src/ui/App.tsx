@@ -69,7 +69,7 @@ export function App() {
           <ShareButton />
         </div>
       </header>
-      <main className="grid gap-6 items-start lg:grid-cols-2 2xl:grid-cols-[minmax(0,1fr)_minmax(0,1.2fr)_24rem] lg:[grid-template-areas:'editor_viz''editor_model'] 2xl:[grid-template-areas:'editor_viz_model']">
+      <main className="grid gap-6 items-start lg:grid-cols-2 lg:grid-rows-[auto_1fr] 2xl:grid-rows-1 2xl:grid-cols-[minmax(0,1fr)_minmax(0,1.2fr)_24rem] lg:[grid-template-areas:'editor_viz''editor_model'] 2xl:[grid-template-areas:'editor_viz_model']">
         <div role="tabpanel" id="task-panel" aria-labelledby={`tab-${task}`} aria-label={task} className="flex flex-col gap-4 min-w-0 lg:[grid-area:editor] lg:row-span-2 2xl:row-span-1">
           <Editor />
           <SolveBar />

@@ -153,7 +153,7 @@ export function ArcEditor() {
   const toolbar = (
     <div className="flex flex-col gap-2">
       <div className="flex flex-wrap gap-2 items-center">
-        <label className="text-sm" htmlFor="arc-name">Task</label>
+        <label className="text-sm" htmlFor="arc-name">Task name</label>
         <input
           id="arc-name"
           value={puzzle.name}
@@ -255,6 +255,7 @@ export function ArcEditor() {
             <strong>{targetName(target)}</strong>
             <form
               className="flex items-center gap-1"
+              noValidate
               onSubmit={(e) => {
                 e.preventDefault();
                 applySize();
@@ -278,7 +279,7 @@ export function ArcEditor() {
           <GridCanvas
             rows={rows}
             cols={cols}
-            maxCell={28}
+            maxCell={44}
             paint={(ctx, s) => paintArcGrid(ctx, grid, s)}
             cursor={Math.min(cursor, rows * cols - 1)}
             onCell={onCell}

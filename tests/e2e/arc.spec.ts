@@ -1,0 +1,53 @@
+import { test, expect } from '@playwright/test';
+import { openApp, shot, watchConsole } from './helpers';
+
+const TASK = {
+  train: [
+    { input: [[1, 0], [0, 0]], output: [[0, 1], [0, 0]] },
+    { input: [[0, 0], [2, 0]], output: [[0, 0], [0, 2]] },
+  ],
+  test: [{ input: [[3, 0, 0], [0, 0, 0]] }],
+};
+
+test('import an ARC task, reject malformed JSON and oversized grids, open a gallery task', async ({ page }, info) => {
+  const problems = watchConsole(page);
+  await openApp(page);
+  await page.getByRole('tab', { name: 'ARC' }).click();
+  await expect(page.getByText(/only ARC tasks whose puzzle embedding/i)).toBeVisible();
+
+  await page.getByRole('button', { name: 'Import JSON…' }).click();
+  await page.getByTestId('arc-file').setInputFiles({ name: 'mirror-task.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(TASK)) });
+  await expect(page.getByRole('textbox', { name: 'Task name' })).toHaveValue('mirror-task');
+  await expect(page.getByRole('button', { name: /^Edit Pair 2 output \(2×2\)/ })).toBeVisible();
+  await expect(page.getByRole('button', { name: /^Edit Test 1 input \(2×3\)/ })).toBeVisible();
+
+  // Malformed JSON: a clear message, the task stays.
+  await page.getByRole('button', { name: 'Import JSON…' }).click();
+  await page.getByLabel(/^Paste Kaggle ARC JSON/).fill('{"train": [ {"input": [[1,2],[3]] , "output": [[1]]}], "test": [{"input": [[1]]}]}');
+  await page.getByRole('button', { name: 'Import', exact: true }).click();
+  await expect(page.getByTestId('arc-error')).toContainText('row 2 has 1 cells');
+  await expect(page.getByRole('textbox', { name: 'Task name' })).toHaveValue('mirror-task');
+
+  // Oversized grid: refused, nothing lost.
+  await page.getByLabel('Rows').fill('31');
+  await page.getByRole('button', { name: 'Resize' }).click();
+  await expect(page.getByTestId('arc-error')).toContainText('1 to 30');
+  await expect(page.getByRole('button', { name: /^Edit Test 1 input \(2×3\)/ })).toBeVisible();
+
+  // Paint with the pencil by keyboard: colour 4, Space.
+  const canvas = page.getByTestId('arc-editor');
+  await canvas.focus();
+  await page.keyboard.press('4');
+  await page.keyboard.press('ArrowRight');
+  await page.keyboard.press(' ');
+  await expect(page.getByRole('radio', { name: 'Colour 4: yellow' })).toHaveAttribute('aria-checked', 'true');
+  await page.getByRole('button', { name: 'Export JSON' }).isVisible();
+
+  // The gallery: open the first ARC-AGI-1 training task.
+  await page.getByRole('button', { name: 'Gallery…' }).click();
+  await page.getByRole('button', { name: 'Open task 007bbfb7' }).click();
+  await expect(page.getByRole('textbox', { name: 'Task name' })).toHaveValue('007bbfb7');
+  await expect(page.getByRole('button', { name: /^Edit Test 1 expected output \(9×9\)/ })).toBeVisible();
+  await shot(page, info, 'arc-editor');
+  expect(problems).toEqual([]);
+});

@@ -1,0 +1,40 @@
+// Shared e2e helpers: console-error collection, fixture paths, loading a model through the file input.
+import { expect, type Page, type TestInfo } from '@playwright/test';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const fixtureModel = (name: string) => path.join(repoRoot, 'tests/fixtures', name, 'model.safetensors');
+
+/** Console errors and warnings (and uncaught exceptions) seen by the page; a test asserts it stays empty. */
+export function watchConsole(page: Page): string[] {
+  const problems: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error' || m.type() === 'warning') problems.push(`${m.type()}: ${m.text()}`);
+  });
+  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+  return problems;
+}
+
+export async function openApp(page: Page, hash = '') {
+  await page.goto(`/${hash}`);
+  await expect(page.getByRole('tab', { name: 'Sudoku' })).toBeVisible();
+}
+
+export async function loadModelFile(page: Page, file: string) {
+  await page.getByTestId('model-file').setInputFiles(file);
+}
+
+export async function loadFixture(page: Page, name = 'sudoku-mlp-h64') {
+  await loadModelFile(page, fixtureModel(name));
+  await expect(page.getByTestId('model-card')).toContainText(name, { timeout: 60_000 });
+}
+
+export async function shot(page: Page, info: TestInfo, name: string) {
+  await page.screenshot({ path: info.outputPath(`${name}.png`), fullPage: true });
+}
+
+/** A data URL of a canvas, to tell whether a picture changed. */
+export function canvasPixels(page: Page, testId: string) {
+  return page.getByTestId(testId).evaluate((c) => (c as HTMLCanvasElement).toDataURL());
+}
