@@ -141,11 +141,43 @@ export class PickleWriter {
     return this;
   }
   int(v: number): this {
-    return v < 256 ? this.op(0x4b, v) : this.op(0x4a, v & 0xff, (v >> 8) & 0xff, (v >> 16) & 0xff, (v >>> 24) & 0xff);
+    if (v < 256) return this.op(0x4b, v);
+    if (v < 2 ** 31) return this.op(0x4a, v & 0xff, (v >> 8) & 0xff, (v >> 16) & 0xff, (v >>> 24) & 0xff);
+    // LONG1: little-endian two's complement, as Python writes ints beyond 32 bits.
+    const bytes: number[] = [];
+    for (let x = BigInt(v); x > 0n; x >>= 8n) bytes.push(Number(x & 0xffn));
+    if (bytes[bytes.length - 1] & 0x80) bytes.push(0);
+    return this.op(0x8a, bytes.length, ...bytes);
   }
   done(): Uint8Array {
     return new Uint8Array([...this.bytes, 0x2e]);
   }
+}
+
+export interface TensorSpec {
+  key: string;
+  storage: string; // torch storage class name
+  storageKey: string;
+  numel: number;
+  offset: number;
+  shape: number[];
+  stride: number[];
+}
+
+/** The opcode sequence torch.save writes for an OrderedDict of tensors. */
+export function stateDictPickle(tensors: TensorSpec[]): Uint8Array {
+  const w = new PickleWriter().global('collections', 'OrderedDict').op(0x29).op(0x52).op(0x28);
+  for (const t of tensors) {
+    w.str(t.key).global('torch._utils', '_rebuild_tensor_v2').op(0x28);
+    w.op(0x28).str('storage').global('torch', t.storage).str(t.storageKey).str('cpu').int(t.numel).op(0x74).op(0x51);
+    w.int(t.offset);
+    w.op(0x28);
+    t.shape.forEach((s) => w.int(s));
+    w.op(0x74).op(0x28);
+    t.stride.forEach((s) => w.int(s));
+    w.op(0x74).op(0x89).global('collections', 'OrderedDict').op(0x29).op(0x52).op(0x74).op(0x52);
+  }
+  return w.op(0x75).done();
 }
 
 /** A deterministic PRNG (mulberry32) for the fuzz test. */

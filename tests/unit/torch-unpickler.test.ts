@@ -3,33 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { ForbiddenGlobalError, PickleFormatError, readTorchCheckpoint } from '../../src/core/weights/torch';
 import { PICKLE_LIMITS, unpickle } from '../../src/core/weights/torch/pickle';
-import { buildZip, PickleWriter } from './torch-helpers';
-
-interface TensorSpec {
-  key: string;
-  storage: string; // torch storage class name
-  storageKey: string;
-  numel: number;
-  offset: number;
-  shape: number[];
-  stride: number[];
-}
-
-/** The opcode sequence torch.save writes for an OrderedDict of tensors. */
-function stateDictPickle(tensors: TensorSpec[]): Uint8Array {
-  const w = new PickleWriter().global('collections', 'OrderedDict').op(0x29).op(0x52).op(0x28);
-  for (const t of tensors) {
-    w.str(t.key).global('torch._utils', '_rebuild_tensor_v2').op(0x28);
-    w.op(0x28).str('storage').global('torch', t.storage).str(t.storageKey).str('cpu').int(t.numel).op(0x74).op(0x51);
-    w.int(t.offset);
-    w.op(0x28);
-    t.shape.forEach((s) => w.int(s));
-    w.op(0x74).op(0x28);
-    t.stride.forEach((s) => w.int(s));
-    w.op(0x74).op(0x89).global('collections', 'OrderedDict').op(0x29).op(0x52).op(0x74).op(0x52);
-  }
-  return w.op(0x75).done();
-}
+import { buildZip, PickleWriter, stateDictPickle } from './torch-helpers';
 
 function checkpoint(pkl: Uint8Array, data: Record<string, Uint8Array> = {}): Uint8Array {
   return buildZip([
