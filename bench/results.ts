@@ -55,6 +55,12 @@ export function fmtNum(v: number | null, digits = 2): string {
   return v.toFixed(digits);
 }
 
+/** Ratios with 3 significant digits (they span 1e-4 … 1e2). */
+export function fmtRatio(v: number | null): string {
+  if (v === null) return '—';
+  return v >= 100 ? v.toFixed(0) : v.toPrecision(3);
+}
+
 function find(c: BenchCase, engines: EngineLabel[]): Measurement | undefined {
   for (const e of engines) {
     const m = c.results.find((r) => r.engine === e && r.msPerStep !== null);
@@ -113,8 +119,8 @@ export function tableRows(cases: BenchCase[]): TableRow[] {
       cpuGflops: fmtNum(gflops(flops, cpu)),
       ort: ort ? `${fmtMs(ortMs)}${ort.engine === 'ort-wasm' ? ' (wasm)' : ''}` : '—',
       ortGflops: fmtNum(gflops(flops, ortMs)),
-      oursOverOrt: fmtNum(timeRatio(ours, ortMs)),
-      oursOverCpu: fmtNum(timeRatio(ours, cpu), 3),
+      oursOverOrt: fmtRatio(timeRatio(ours, ortMs)),
+      oursOverCpu: fmtRatio(timeRatio(ours, cpu)),
     };
   });
 }

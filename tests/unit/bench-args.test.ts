@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { BenchArgsError, isEmulatedAdapter, parseBenchArgs } from '../../bench/args';
+
+describe('parseBenchArgs', () => {
+  it('defaults to both models, batch 1 and 8, the browser, auto size and steps, every engine', () => {
+    const o = parseBenchArgs([]);
+    expect(o.models).toEqual(['sudoku', 'maze']);
+    expect(o.batches).toEqual([1, 8]);
+    expect(o.runtime).toBe('browser');
+    expect(o.size).toBe('auto');
+    expect(o.steps).toBe('auto');
+    expect(o.engines).toEqual(['webgpu', 'cpu', 'ort']);
+    expect(o.cpuSteps).toBe(1);
+    expect(o.warmup).toBe(1);
+  });
+
+  it('reads the documented flags, with a space or "="', () => {
+    const o = parseBenchArgs(['--configs', 'maze', '--batch=2,4,2', '--steps', '5', '--runtime', 'node', '--size=full', '--engines', 'cpu,webgpu', '--warmup', '0', '--json', 'out.json']);
+    expect(o.models).toEqual(['maze']);
+    expect(o.batches).toEqual([2, 4]);
+    expect(o.steps).toBe(5);
+    expect(o.runtime).toBe('node');
+    expect(o.size).toBe('full');
+    expect(o.engines).toEqual(['cpu', 'webgpu']);
+    expect(o.warmup).toBe(0);
+    expect(o.json).toBe('out.json');
+  });
+
+  it('--quick means tiny sizes, one step, batch 1, unless those are given explicitly', () => {
+    expect(parseBenchArgs(['--quick'])).toMatchObject({ size: 'quick', steps: 1, batches: [1] });
+    expect(parseBenchArgs(['--batch', '8', '--quick'])).toMatchObject({ size: 'quick', steps: 1, batches: [8] });
+  });
+
+  it('names the bad flag or value', () => {
+    expect(() => parseBenchArgs(['--configs', 'arc'])).toThrow(/--configs: unknown "arc"/);
+    expect(() => parseBenchArgs(['--batch', '0'])).toThrow(/--batch needs a positive integer \(got "0"\)/);
+    expect(() => parseBenchArgs(['--steps'])).toThrow(/--steps needs a value/);
+    expect(() => parseBenchArgs(['--steps', '--quick'])).toThrow(/--steps needs a value/);
+    expect(() => parseBenchArgs(['--runtime', 'deno'])).toThrow(/--runtime must be browser or node/);
+    expect(() => parseBenchArgs(['--fast'])).toThrow(BenchArgsError);
+    expect(() => parseBenchArgs(['extra'])).toThrow(/unexpected argument "extra"/);
+  });
+});
+
+describe('isEmulatedAdapter', () => {
+  it('flags the software adapters of the test machines only', () => {
+    expect(isEmulatedAdapter('google / swiftshader')).toBe(true);
+    expect(isEmulatedAdapter('mesa / llvmpipe (LLVM 19.1.7, 256 bits)')).toBe(true);
+    expect(isEmulatedAdapter('nvidia / hopper / NVIDIA H200')).toBe(false);
+  });
+});
