@@ -147,6 +147,14 @@ describe('lazy reading', () => {
       [table[0] + 3 * 256, table[0] + 4 * 256],
       [table[0] + 256, table[0] + 2 * 256],
     ]);
+    // Consecutive ids are read as one range.
+    const mark = src.ranges.length;
+    const run = await ckpt.rows('puzzle_emb.weights', [1, 2, 3, 0]);
+    expect(Array.from(run.data)).toEqual([...whole.data.subarray(64, 256), ...whole.data.subarray(0, 64)]);
+    expect(src.ranges.slice(mark).filter((r) => r[0] >= table[0] && r[1] <= table[1])).toEqual([
+      [table[0] + 256, table[0] + 4 * 256],
+      [table[0], table[0] + 256],
+    ]);
   });
 
   it('builds a bundle from selected rows, renumbered, with their names', async () => {

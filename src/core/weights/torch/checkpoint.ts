@@ -10,6 +10,8 @@ import { ZipArchive, type ZipEntry } from './zip';
 export const OFFICIAL_PREFIXES = ['_orig_mod.model.inner.', 'model.inner.'] as const;
 export type OfficialPrefix = (typeof OFFICIAL_PREFIXES)[number];
 
+/** Longest single read when gathering consecutive rows. */
+const MAX_RUN_BYTES = 16 * 1024 * 1024;
 /** The pickle is a few KB for every TRM checkpoint (7.5 KB for ARC); anything far larger is not one. */
 const MAX_PICKLE_BYTES = 64 * 1024 * 1024;
 
@@ -132,14 +134,21 @@ export async function readTorchCheckpoint(source: SourceLike): Promise<TorchChec
       const [nRows, ...rest] = ref.shape;
       const inner = rest.reduce((a, s) => a * s, 1);
       const innerContiguous = isContiguous({ shape: rest, stride: ref.stride.slice(1) } as TensorRef);
-      const data = new Float32Array(rows.length * inner);
-      for (let i = 0; i < rows.length; i++) {
-        const r = rows[i];
+      for (const r of rows)
         if (!Number.isSafeInteger(r) || r < 0 || r >= nRows) throw new CheckpointContentError(`row ${r} of ${name} requested, but it has ${nRows} rows (ids 0..${nRows - 1})`);
-        const first = ref.storageOffset + r * ref.stride[0];
-        if (innerContiguous) data.set(await readElements(l, first, inner), i * inner);
-        else if (rest.length === 1) data.set(await readElements(l, first, inner, ref.stride[1]), i * inner);
-        else throw new CheckpointContentError(`tensor ${name} has a non-contiguous layout beyond 2 dims; reading rows of it is not supported`);
+      if (!innerContiguous && rest.length !== 1)
+        throw new CheckpointContentError(`tensor ${name} has a non-contiguous layout beyond 2 dims; reading rows of it is not supported`);
+      const data = new Float32Array(rows.length * inner);
+      // Runs of consecutive ids in a row-major table are read with one range (ARC exports ~1000 adjacent rows per task).
+      const packed = innerContiguous && ref.stride[0] === inner;
+      const maxRun = Math.max(1, Math.floor(MAX_RUN_BYTES / Math.max(1, inner * DTYPE_BYTES[ref.storage.dtype])));
+      for (let i = 0; i < rows.length; ) {
+        let run = 1;
+        while (packed && i + run < rows.length && run < maxRun && rows[i + run] === rows[i] + run) run++;
+        const first = ref.storageOffset + rows[i] * ref.stride[0];
+        if (innerContiguous) data.set(await readElements(l, first, run * inner), i * inner);
+        else data.set(await readElements(l, first, inner, ref.stride[1]), i * inner);
+        i += run;
       }
       return { shape: [rows.length, ...rest], data };
     },
