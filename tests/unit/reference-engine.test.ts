@@ -71,6 +71,23 @@ describe.each([
     expect(rms(fresh.zL, 0, c.hidden_size)).toBeCloseTo(rms(bundle.tensors.L_init.data, 0, c.hidden_size), 6);
   });
 
+  it('stepByCall yields once per network call and ends with the same step advance() gives', () => {
+    const trm = new ReferenceTrm(bundle);
+    const byCall = new ReferenceRun(trm, input, { steps: 2, recordLogits: true });
+    const whole = new ReferenceRun(trm, input, { steps: 2, recordLogits: true });
+    for (let k = 0; k < 2; k++) {
+      const gen = byCall.stepByCall();
+      let yields = 0;
+      let r = gen.next();
+      for (; !r.done; r = gen.next()) yields++;
+      expect(yields).toBe(calls);
+      expect(r.value).toBe('step');
+      expect(whole.advance()).toBe('step');
+    }
+    expect(byCall.advance()).toBe('done');
+    expect(byCall.trace().steps[1].logits).toEqual(whole.trace().steps[1].logits);
+  });
+
   it('calls onStep after every step, in order', () => {
     const seen: number[] = [];
     solveReference(bundle, input, { steps: 4, onStep: (s: StepTrace) => seen.push(s.step) });

@@ -1,9 +1,12 @@
 // The CPU reference as a TrmEngine: the same Trace as the WebGPU engine, computed in plain TypeScript.
-// solve() yields to the event loop between supervision steps so a page (or worker message queue)
-// stays responsive and an AbortSignal raised meanwhile is seen before the next network call.
+// solve() yields to the event loop between supervision steps, and also between network calls once a
+// step has run for TIME_SLICE_MS (a full-size model takes seconds per call), so a page or a worker's
+// message queue stays responsive and an AbortSignal raised meanwhile is seen before the next call.
 import { validateBundle, type ModelBundle } from '../bundle';
 import type { SolveInput, SolveOptions, Trace, TrmEngine } from '../trace';
 import { ReferenceRun, ReferenceTrm } from './trm';
+
+const TIME_SLICE_MS = 50;
 
 function yieldToEventLoop(): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, 0));
@@ -20,8 +23,21 @@ export class CpuEngine implements TrmEngine {
   async solve(input: SolveInput, options: SolveOptions = {}): Promise<Trace> {
     if (!this.trm) throw new Error('This CpuEngine was disposed; create a new one with createCpuEngine(bundle).');
     const run = new ReferenceRun(this.trm, input, options);
-    while (run.advance() === 'step') await yieldToEventLoop();
-    return run.trace();
+    let sliceStart = performance.now();
+    for (;;) {
+      const calls = run.stepByCall();
+      let r = calls.next();
+      while (!r.done) {
+        if (performance.now() - sliceStart > TIME_SLICE_MS) {
+          await yieldToEventLoop();
+          sliceStart = performance.now();
+        }
+        r = calls.next();
+      }
+      if (r.value !== 'step') return run.trace();
+      await yieldToEventLoop();
+      sliceStart = performance.now();
+    }
   }
 
   dispose(): void {

@@ -110,8 +110,8 @@ export interface ReferenceInnerTrace extends InnerTrace {
 }
 
 /**
- * One solve in progress. `advance()` runs one supervision step (checking the AbortSignal between
- * network calls); `trace()` returns what has been recorded so far. The carry is replaced only after a
+ * One solve in progress. `advance()` runs one supervision step (checking the AbortSignal before every
+ * network call), `stepByCall()` the same step call by call; `trace()` returns what has been recorded so far. The carry is replaced only after a
  * complete step, so `carry()` is always a valid resume point.
  */
 export class ReferenceRun {
@@ -177,6 +177,18 @@ export class ReferenceRun {
 
   /** Runs the next supervision step. */
   advance(): AdvanceResult {
+    const calls = this.stepByCall();
+    for (;;) {
+      const r = calls.next();
+      if (r.done) return r.value;
+    }
+  }
+
+  /**
+   * Runs the next supervision step one network call at a time: the generator yields after every call
+   * (so an async driver can give the event loop a turn inside long steps) and returns the step's result.
+   */
+  *stepByCall(): Generator<void, AdvanceResult, void> {
     if (this.finished) return this.cancelled ? 'cancelled' : 'done';
     if (this.stepsDone >= this.lastStep) {
       this.finished = true;
@@ -204,6 +216,7 @@ export class ReferenceRun {
           }
         }
         if (inner) inner.push(this.innerTrace(cycle, call, target));
+        yield;
       }
     }
     [this.zH, this.workH] = [this.workH, this.zH];
