@@ -137,11 +137,11 @@ export function ModelPanel() {
             <li key={m.key} className="flex items-center gap-2 text-xs">
               <span className="flex-1 min-w-0 truncate font-mono" title={m.key}>{m.name}</span>
               <span className="text-slate-400 tabular-nums">{formatBytes(m.bytes)}</span>
-              <Button className="text-xs" onClick={() => loadCachedModel(m)} aria-label={`Load ${m.name}`}>Load</Button>
+              <Button className="text-xs" onClick={() => loadCachedModel(m)} aria-label={`Load ${m.name} (${formatBytes(m.bytes)})`}>Load</Button>
               <Button
                 variant="ghost"
                 className="text-xs"
-                aria-label={`Delete ${m.name} from the browser cache`}
+                aria-label={`Delete ${m.name} (${formatBytes(m.bytes)}) from the browser cache`}
                 onClick={() => cacheDelete(m.key).then(refreshCache)}
               >
                 Delete

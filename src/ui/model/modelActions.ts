@@ -101,7 +101,7 @@ export function loadModelFromFiles(files: File[]) {
   return guarded(file.name, async (seq) => {
     const bytes = await readFileWithProgress(file, progressTo(file.name, 'read'));
     const yaml = yamlFile ? await yamlFile.text() : undefined;
-    const key = localKey(file.name);
+    const key = localKey(file.name, file.size);
     await cachePut(key, file.name, bytes, yaml);
     const source: ModelSource = yaml ? { format: 'official', name: file.name, bytes, yaml } : { format: 'official', name: file.name, bytes };
     await install(source, key, seq).catch(async (e) => {

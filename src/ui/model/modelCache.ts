@@ -11,9 +11,9 @@ export interface CachedModel {
 
 const hasCaches = () => typeof caches !== 'undefined';
 
-/** A cache key for a file the user dropped (Cache API keys must be http(s) URLs). */
-export function localKey(name: string): string {
-  return new URL(`/__local-models__/${encodeURIComponent(name)}`, location.origin).href;
+/** A cache key for a file the user dropped (Cache API keys must be http(s) URLs); the size tells same-named files apart. */
+export function localKey(name: string, size: number): string {
+  return new URL(`/__local-models__/${size}/${encodeURIComponent(name)}`, location.origin).href;
 }
 
 export async function cacheGet(key: string): Promise<Response | undefined> {
