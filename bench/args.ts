@@ -7,7 +7,8 @@ export type BenchRuntime = 'browser' | 'node';
 
 export interface BenchOptions {
   models: BenchModel[];
-  batches: number[];
+  /** 'auto' = 1 and 8 on a real GPU, 1 on an emulated one. */
+  batches: number[] | 'auto';
   /** Timed supervision steps per engine; 'auto' = 10 on a real GPU, 1 on an emulated one. */
   steps: number | 'auto';
   warmup: number; // untimed steps first (pipeline compilation, first-use allocations)
@@ -22,12 +23,12 @@ export interface BenchOptions {
 
 export const BENCH_USAGE = `npm run bench -- [options]
   --configs sudoku,maze   models to time (default both)
-  --batch 1,8             batch sizes (default 1,8)
+  --batch 1,8|auto        batch sizes (auto: 1,8 on a GPU, 1 on an emulator)
   --steps N|auto          timed supervision steps per engine (auto: 10 on a GPU, 1 on an emulator)
   --warmup N              untimed steps before timing (default 1)
   --cpu-steps N           timed steps of the CPU reference (default 1; it is slow)
   --runtime browser|node  headless Chromium (WebGPU engine, CPU, ONNX Runtime Web) or Node + Dawn (default browser)
-  --size full|reduced|quick|auto   model size (auto: full on a GPU, reduced = hidden 128 on an emulator)
+  --size full|reduced|quick|auto   model size (auto: full on a GPU, reduced on an emulator: hidden 128, maze 15x15)
   --quick                 = --size quick --steps 1 --batch 1 (smoke run, tiny sizes)
   --engines webgpu,cpu,ort   which columns to time (default all)
   --seed N                weight seed (default 1)
@@ -56,7 +57,7 @@ function listOf<T extends string>(flag: string, v: string, allowed: readonly T[]
 export function parseBenchArgs(argv: string[]): BenchOptions {
   const o: BenchOptions = {
     models: [...BENCH_MODELS],
-    batches: [1, 8],
+    batches: 'auto',
     steps: 'auto',
     warmup: 1,
     cpuSteps: 1,
@@ -81,7 +82,7 @@ export function parseBenchArgs(argv: string[]): BenchOptions {
     explicit.add(flag);
     switch (flag) {
       case '--configs': o.models = listOf(flag, value, BENCH_MODELS); break;
-      case '--batch': o.batches = [...new Set(value.split(',').map((s) => positiveInt(flag, s.trim())))]; break;
+      case '--batch': o.batches = value === 'auto' ? 'auto' : [...new Set(value.split(',').map((s) => positiveInt(flag, s.trim())))]; break;
       case '--steps': o.steps = value === 'auto' ? 'auto' : positiveInt(flag, value); break;
       case '--warmup': o.warmup = positiveInt(flag, value, true); break;
       case '--cpu-steps': o.cpuSteps = positiveInt(flag, value); break;
@@ -105,6 +106,15 @@ export function parseBenchArgs(argv: string[]): BenchOptions {
     if (!explicit.has('--batch')) o.batches = [1];
   }
   return o;
+}
+
+/** The settings 'auto' stands for: a reduced-but-honest run on emulators (a full-size step takes minutes there). */
+export function resolveAuto(o: BenchOptions, emulated: boolean): { size: BenchSize; steps: number; batches: number[] } {
+  return {
+    size: o.size === 'auto' ? (emulated ? 'reduced' : 'full') : o.size,
+    steps: o.steps === 'auto' ? (emulated ? 1 : 10) : o.steps,
+    batches: o.batches === 'auto' ? (emulated ? [1] : [1, 8]) : o.batches,
+  };
 }
 
 /** True for the software adapters of the test machines: only ratios mean anything there. */

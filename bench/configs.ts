@@ -1,8 +1,9 @@
 // The two model shapes the benchmark times, at three sizes:
 //   full    — the published sizes: Sudoku TRM-MLP (hidden 512, S = 97, n = 6, T = 3) and the 30×30
 //             attention model used for Maze/ARC (hidden 512, 8 heads, S = 916, n = 4, T = 3).
-//   reduced — hidden 128 / 2 heads (head_dim 64 as in full), everything else as published: the
-//             default on emulated GPUs, where a full-size step takes minutes.
+//   reduced — hidden 128 / 2 heads (head_dim 64 as in full) and a 15×15 maze grid (S = 241), every
+//             cycle count as published: the default on emulated GPUs, where a full-size step takes
+//             minutes (Sudoku) to tens of minutes (30×30 attention).
 //   quick   — hidden 32 / 2 heads and a 10×10 maze grid: a smoke run of the whole pipeline.
 // Weights are random (see random-bundle.ts): timing does not depend on their values.
 import { DEFAULTS, type TrmConfig } from '../src/core/config';
@@ -31,7 +32,7 @@ export function benchConfig(model: BenchModel, size: BenchSize): TrmConfig {
   };
   if (model === 'sudoku')
     return { ...common, task: 'sudoku', L_cycles: 6, mlp_t: true, pos_encodings: 'none', seq_len: 81, vocab_size: 11 };
-  const side = size === 'quick' ? 10 : 30;
+  const side = size === 'quick' ? 10 : size === 'reduced' ? 15 : 30;
   return { ...common, task: 'maze', L_cycles: 4, mlp_t: false, pos_encodings: 'rope', seq_len: side * side, vocab_size: 6 };
 }
 

@@ -1,8 +1,8 @@
 // `npm run bench`: ms per TRM supervision step, side by side in one run, for our WGSL engine, the CPU
 // reference and ONNX Runtime Web (on the ONNX export of the same random weights). See docs/benchmarks.md.
 import { writeFileSync } from 'node:fs';
-import { BenchArgsError, parseBenchArgs, type BenchOptions } from '../bench/args';
-import { benchConfig, describeConfig, type BenchSize } from '../bench/configs';
+import { BenchArgsError, parseBenchArgs, resolveAuto, type BenchOptions } from '../bench/args';
+import { benchConfig, describeConfig } from '../bench/configs';
 import { prepareModel } from '../bench/prepare';
 import { batchFlops, failureNotes, formatTable, type BenchCase, type BenchReport } from '../bench/results';
 import type { BenchRuntimeHandle } from '../bench/runtime';
@@ -26,19 +26,18 @@ async function main(): Promise<void> {
     throw e;
   }
   const rt = await startRuntime(o);
-  const size: BenchSize = o.size === 'auto' ? (rt.emulated ? 'reduced' : 'full') : o.size;
-  const steps = o.steps === 'auto' ? (rt.emulated ? 1 : 10) : o.steps;
+  const { size, steps, batches } = resolveAuto(o, rt.emulated);
   console.log(`TRM benchmark — ${new Date().toISOString()}`);
   console.log(`runtime: ${rt.name}`);
   console.log(`adapter: ${rt.adapter}${rt.emulated ? ' (emulated GPU: only the ratios mean anything)' : ''}`);
-  console.log(`size: ${size}${o.size === 'auto' ? ' (auto)' : ''}; random weights (seed ${o.seed}) — timing does not depend on the values`);
+  console.log(`size: ${size}${o.size === 'auto' ? ' (auto)' : ''}, batch ${batches.join(',')}; random weights (seed ${o.seed}) — timing does not depend on the values`);
   console.log(`timed: ${steps} supervision step(s) after ${o.warmup} warm-up step(s) for our engine and ORT; ${o.cpuSteps} step(s) of the CPU reference (single-threaded TypeScript, slow)`);
   const cases: BenchCase[] = [];
   try {
     for (const model of o.models) {
       const config = benchConfig(model, size);
       const prepared = prepareModel(config, o.seed, o.engines.includes('ort'), log);
-      for (const batch of o.batches) {
+      for (const batch of batches) {
         log(`${describeConfig(config)} B=${batch}: ${(batchFlops(config, batch) / 1e9).toFixed(2)} GFLOP per step`);
         cases.push(await rt.run({ model, batch, steps, warmup: o.warmup, cpuSteps: o.cpuSteps, engines: o.engines }, prepared));
       }

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { BenchArgsError, isEmulatedAdapter, parseBenchArgs } from '../../bench/args';
+import { BenchArgsError, isEmulatedAdapter, parseBenchArgs, resolveAuto } from '../../bench/args';
 
 describe('parseBenchArgs', () => {
-  it('defaults to both models, batch 1 and 8, the browser, auto size and steps, every engine', () => {
+  it('defaults to both models, the browser, auto batch, size and steps, every engine', () => {
     const o = parseBenchArgs([]);
     expect(o.models).toEqual(['sudoku', 'maze']);
-    expect(o.batches).toEqual([1, 8]);
+    expect(o.batches).toBe('auto');
     expect(o.runtime).toBe('browser');
     expect(o.size).toBe('auto');
     expect(o.steps).toBe('auto');
@@ -39,6 +39,15 @@ describe('parseBenchArgs', () => {
     expect(() => parseBenchArgs(['--runtime', 'deno'])).toThrow(/--runtime must be browser or node/);
     expect(() => parseBenchArgs(['--fast'])).toThrow(BenchArgsError);
     expect(() => parseBenchArgs(['extra'])).toThrow(/unexpected argument "extra"/);
+  });
+});
+
+describe('resolveAuto', () => {
+  it('is full size, batch 1 and 8, 10 steps on a GPU; reduced, batch 1, 1 step on an emulator', () => {
+    const o = parseBenchArgs([]);
+    expect(resolveAuto(o, false)).toEqual({ size: 'full', steps: 10, batches: [1, 8] });
+    expect(resolveAuto(o, true)).toEqual({ size: 'reduced', steps: 1, batches: [1] });
+    expect(resolveAuto(parseBenchArgs(['--size', 'full', '--batch', '8', '--steps', '2']), true)).toEqual({ size: 'full', steps: 2, batches: [8] });
   });
 });
 

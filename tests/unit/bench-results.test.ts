@@ -11,6 +11,7 @@ describe('bench configs', () => {
     expect(benchConfig('maze', 'full')).toMatchObject({ hidden_size: 512, num_heads: 8, mlp_t: false, L_cycles: 4, H_cycles: 3, seq_len: 900, pos_encodings: 'rope' });
     expect(describeConfig(benchConfig('maze', 'full'))).toBe('maze attn 8h h512 S=916 n=4 T=3');
     expect(describeConfig(benchConfig('sudoku', 'reduced'))).toBe('sudoku mlp_t h128 S=97 n=6 T=3');
+    expect(describeConfig(benchConfig('maze', 'reduced'))).toBe('maze attn 2h h128 S=241 n=4 T=3');
   });
 
   it('FLOPs per step, counted by hand from the published sizes', () => {
