@@ -1,0 +1,123 @@
+// Pure logic behind the app's editors: undo history, maze generation and text form, ARC grid edits and
+// Kaggle import, the share-link packing and what is accepted back from localStorage.
+import { describe, expect, it } from 'vitest';
+import { historyOf, record, redo, undo } from '../../src/ui/store/history';
+import { generateMaze, mazeDistances } from '../../src/ui/maze/generate';
+import { mazeFromText, mazeProblems, mazeToText, setMazeCell } from '../../src/ui/maze/mazeText';
+import { emptyMaze } from '../../src/ui/store/puzzles';
+import { floodArcGrid, resizeArcGrid } from '../../src/ui/arc/gridOps';
+import { exportKaggle, importKaggle } from '../../src/ui/arc/kaggle';
+import { packMaze, unpackMaze } from '../../src/ui/share/share';
+import { restorePuzzles } from '../../src/ui/store/restore';
+import { parseMaze, shortestPath } from '../../src/core/tasks/maze';
+
+function seeded(seed: number) {
+  return () => {
+    seed = (seed * 1664525 + 1013904223) >>> 0;
+    return seed / 2 ** 32;
+  };
+}
+
+describe('undo history', () => {
+  it('push records, replace does not, undo and redo walk back and forth', () => {
+    let h = historyOf(1);
+    h = record(h, 2);
+    h = record(h, 3, 'replace');
+    h = record(h, 4);
+    expect(h.past).toEqual([1, 3]);
+    h = undo(h);
+    expect(h.present).toBe(3);
+    h = undo(h);
+    expect(h.present).toBe(1);
+    expect(undo(h)).toBe(h);
+    h = redo(h);
+    expect(h.present).toBe(3);
+    h = record(h, 9);
+    expect(h.future).toEqual([]);
+  });
+});
+
+describe('maze generator and text form', () => {
+  it('makes a 30×30 maze with one S and one G joined by a long path', () => {
+    const maze = generateMaze(seeded(7));
+    expect(maze).toHaveLength(900);
+    expect(mazeProblems(maze)).toEqual([]);
+    const path = shortestPath(parseMaze(mazeToText(maze)));
+    expect(path).not.toBeNull();
+    // Far apart: the path is longer than the lattice diameter of a straight line across (28 cells).
+    expect(path!.length).toBeGreaterThan(28);
+    const grid = Array.from(maze);
+    const s = maze.indexOf('S');
+    const g = maze.indexOf('G');
+    const dist = mazeDistances(grid, s);
+    expect(Math.max(...dist)).toBe(dist[g]); // G is the farthest cell from S
+  });
+
+  it('round-trips the text form and names bad input', () => {
+    const maze = generateMaze(seeded(3));
+    expect(mazeFromText(mazeToText(maze))).toBe(maze);
+    expect(() => mazeFromText('###')).toThrow(/30 lines/);
+    const bad = mazeToText(maze).split('\n');
+    bad[4] = 'x' + bad[4].slice(1);
+    expect(() => mazeFromText(bad.join('\n'))).toThrow(/Line 5, column 1/);
+  });
+
+  it('keeps S and G unique when placing them', () => {
+    let m = setMazeCell(emptyMaze(), 31, 'S');
+    m = setMazeCell(m, 95, 'S');
+    expect(m.split('S').length - 1).toBe(1);
+    expect(m[95]).toBe('S');
+    expect(mazeProblems(m)).toEqual(['The maze has no goal G: choose the G tool and click a cell.']);
+  });
+
+  it('packs a maze into a share link and back', () => {
+    const maze = generateMaze(seeded(11));
+    const packed = packMaze(maze);
+    expect(packed.length).toBeLessThan(310);
+    expect(unpackMaze(packed)).toBe(maze);
+  });
+});
+
+describe('ARC grid edits and Kaggle JSON', () => {
+  it('flood fills one connected area only', () => {
+    const g = [
+      [1, 1, 0],
+      [0, 1, 0],
+      [1, 0, 0],
+    ];
+    expect(floodArcGrid(g, 0, 0, 5)).toEqual([
+      [5, 5, 0],
+      [0, 5, 0],
+      [1, 0, 0],
+    ]);
+  });
+
+  it('resizes keeping the overlap and refuses sides over 30', () => {
+    expect(resizeArcGrid([[1, 2]], 2, 3)).toEqual([
+      [1, 2, 0],
+      [0, 0, 0],
+    ]);
+    expect(() => resizeArcGrid([[1]], 31, 2)).toThrow(/1 to 30/);
+  });
+
+  it('imports a task, a challenges file, and refuses malformed ones with the place named', () => {
+    const task = { train: [{ input: [[1]], output: [[2]] }], test: [{ input: [[3]] }] };
+    const [one] = importKaggle(JSON.stringify(task), 'mine');
+    expect(one.name).toBe('mine');
+    expect(importKaggle(JSON.stringify({ abc: task, def: task })).map((t) => t.name)).toEqual(['abc', 'def']);
+    expect(importKaggle(exportKaggle(one))[0]).toEqual({ ...one, source: 'import' });
+    expect(() => importKaggle('{')).toThrow(/not valid JSON/);
+    expect(() => importKaggle(JSON.stringify({ train: [], test: [{ input: [[1, 10]] }] }))).toThrow(/test 1 input: row 1, column 2/);
+    const big = Array.from({ length: 31 }, () => [0]);
+    expect(() => importKaggle(JSON.stringify({ train: [], test: [{ input: big }] }))).toThrow(/at most 30×30/);
+  });
+});
+
+describe('restoring stored puzzles', () => {
+  it('keeps valid puzzles and drops damaged ones', () => {
+    const r = restorePuzzles({ sudoku: new Array(81).fill(0), maze: 'short', arc: { name: 'x', train: [], test: [] } });
+    expect(r.sudoku).toHaveLength(81);
+    expect(r.maze).toBeNull();
+    expect(r.arc).toBeNull(); // no test input
+  });
+});
