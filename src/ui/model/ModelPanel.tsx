@@ -157,6 +157,7 @@ export function ModelPanel() {
         <label className="flex items-center gap-2">
           Engine
           <select
+            aria-label="Engine"
             value={engine}
             onChange={(e) => setSetting('engine', e.target.value as 'auto' | 'cpu')}
             className="bg-slate-800 border border-slate-700 rounded px-1 py-0.5"

@@ -29,6 +29,7 @@ export function Timeline({ count, total, evaluations, haltAt }: { count: number;
         <label className="ml-auto text-sm flex items-center gap-1">
           Speed
           <select
+            aria-label="Playback speed"
             value={speed}
             onChange={(e) => setSetting('speed', Number(e.target.value))}
             className="bg-slate-800 border border-slate-700 rounded px-1 py-0.5"
