@@ -10,6 +10,7 @@ Held-out puzzles, and any training puzzle that could be equivalent to a benchmar
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import os
 import sys
@@ -30,6 +31,7 @@ HELDOUT = {  # name: (min target givens, max target givens); target 17 always yi
 }
 
 
+@functools.lru_cache(maxsize=1)
 def benchmark_keys() -> tuple[set, set]:
     """Relabel-canonical solutions and pattern invariants of every benchmark puzzle."""
     sols, invs = set(), set()
@@ -41,8 +43,22 @@ def benchmark_keys() -> tuple[set, set]:
     return sols, invs
 
 
+def exclusion_reason(puzzle: np.ndarray, solution: np.ndarray, held_sols: set, bench_sols: set,
+                     bench_invs: set) -> str | None:
+    """Why a generated puzzle must stay out of training, or None. A shared pattern invariant cannot rule out
+    equivalence under the transform group cheaply, so such puzzles are left out too (conservative)."""
+    key = relabel_canonical(solution)
+    if key in held_sols:
+        return "heldout_solution"
+    if key in bench_sols:
+        return "benchmark_solution"
+    if pattern_invariant(puzzle) in bench_invs:
+        return "benchmark_pattern"
+    return None
+
+
 def build(out: str, train_puzzles: int, aug: int, heldout: int, min_givens: int, max_givens: int, seed: int,
-          workers: int) -> dict:
+          workers: int, exclude_benchmarks: bool = True) -> dict:
     t0 = time.time()
     rng = np.random.default_rng(seed)
     held = {}
@@ -51,17 +67,13 @@ def build(out: str, train_puzzles: int, aug: int, heldout: int, min_givens: int,
     train = generate(train_puzzles, min_givens, max_givens, seed=seed * 100, workers=workers)
     t_gen = time.time() - t0
 
-    bench_sols, bench_invs = benchmark_keys()
+    bench_sols, bench_invs = benchmark_keys() if exclude_benchmarks else (set(), set())
     held_sols = {relabel_canonical(np.array(p.solution)) for ps in held.values() for p in ps}
     kept, dropped = [], {"heldout_solution": 0, "benchmark_solution": 0, "benchmark_pattern": 0}
     for p in train:
-        key = relabel_canonical(np.array(p.solution))
-        if key in held_sols:
-            dropped["heldout_solution"] += 1
-        elif key in bench_sols:
-            dropped["benchmark_solution"] += 1
-        elif pattern_invariant(np.array(p.puzzle)) in bench_invs:
-            dropped["benchmark_pattern"] += 1  # cannot rule out equivalence cheaply: leave it out
+        reason = exclusion_reason(np.array(p.puzzle), np.array(p.solution), held_sols, bench_sols, bench_invs)
+        if reason:
+            dropped[reason] += 1
         else:
             kept.append(p)
 
@@ -90,7 +102,7 @@ def build(out: str, train_puzzles: int, aug: int, heldout: int, min_givens: int,
         return {"n": len(ps), "givens_mean": float(g.mean()), "givens_min": int(g.min()), "givens_max": int(g.max()),
                 "rating_mean": float(r.mean()), "rating_max": int(r.max())}
 
-    info = {"seed": seed, "train_puzzles_generated": train_puzzles, "train_puzzles_kept": len(kept),
+    info = {"seed": seed, "benchmarks_excluded": exclude_benchmarks, "train_puzzles_generated": train_puzzles, "train_puzzles_kept": len(kept),
             "dropped": dropped, "aug_per_puzzle": aug, "train_examples": len(tr.inputs),
             "train_stats": stats(kept), "heldout": {k: stats(v) for k, v in held.items()},
             "generation_seconds": round(t_gen, 1), "total_seconds": round(time.time() - t0, 1), "workers": workers}

@@ -72,12 +72,9 @@ def pattern_invariant(grid: np.ndarray) -> tuple:
         return tuple(sorted(tuple(sorted(band)) for band in counts.tolist()))
 
     a, b = side(filled), side(filled.T)
-    boxes = filled.reshape(3, 3, 3, 3).sum(axis=(1, 3))  # givens per box, [band, stack]
-    box_forms = []
-    for m in (boxes, boxes.T):
-        for rp in PERMS3:
-            for cp in PERMS3:
-                box_forms.append(tuple(m[np.ix_(rp, cp)].reshape(-1).tolist()))
+    boxes = filled.reshape(3, 3, 3, 3).sum(axis=(1, 3)).tolist()  # givens per box, [band][stack]
+    box_forms = [tuple(m[r][c] for r in rp for c in cp)
+                 for m in (boxes, [list(col) for col in zip(*boxes)]) for rp in PERMS3 for cp in PERMS3]
     return (int(filled.sum()), min(box_forms)) + tuple(sorted([a, b]))
 
 
