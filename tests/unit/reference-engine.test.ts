@@ -110,7 +110,7 @@ describe('CPU reference halting, cancelling and errors', () => {
   it('cancels between network calls and returns the complete steps with cancelled set', () => {
     const calls = derivedSizes(attBundle.config).callsPerStep;
     let checks = 0;
-    const signal = { get aborted() { return ++checks > calls + 2; } } as AbortSignal; // prettier-ignore
+    const signal = { get aborted() { return ++checks > calls + 2; } } as AbortSignal;
     const t = solveReference(attBundle, input, { signal });
     expect(t.cancelled).toBe(true);
     expect(t.steps.length).toBe(1);

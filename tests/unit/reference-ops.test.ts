@@ -76,7 +76,7 @@ describe('reference ops', () => {
   });
 
   it('rmsNormRows divides each row by sqrt(mean(x²) + eps), with no weight', () => {
-    const rows = 3, dim = 5, eps = 1e-5; // prettier-ignore
+    const rows = 3, dim = 5, eps = 1e-5;
     const x = randomArray(rows * dim);
     const want = Array.from(x, (v, i) => {
       const r = Math.floor(i / dim);
@@ -89,7 +89,7 @@ describe('reference ops', () => {
   });
 
   it('rmsNormColumns normalises over the positions axis, separately per channel (mlp_t)', () => {
-    const rows = 7, dim = 3, eps = 1e-5; // prettier-ignore
+    const rows = 7, dim = 3, eps = 1e-5;
     const x = randomArray(rows * dim);
     // Transpose, normalise rows, transpose back.
     const t = new Float32Array(rows * dim);
@@ -102,19 +102,19 @@ describe('reference ops', () => {
   });
 
   it('swigluRows takes the gate from the first half of each row and up from the second', () => {
-    const rows = 2, inter = 3; // prettier-ignore
+    const rows = 2, inter = 3;
     const gu = randomArray(rows * 2 * inter);
     const out = new Float32Array(rows * inter);
     swigluRows(out, gu, rows, inter);
     const want = Array.from(out, (_, i) => {
-      const r = Math.floor(i / inter), k = i % inter; // prettier-ignore
+      const r = Math.floor(i / inter), k = i % inter;
       return silu(gu[r * 2 * inter + k]) * gu[r * 2 * inter + inter + k];
     });
     expectClose(out, want, 1e-6);
   });
 
   it('swigluSplitRows takes the gate from the first inter rows and up from the rest (token mixing)', () => {
-    const inter = 3, cols = 4; // prettier-ignore
+    const inter = 3, cols = 4;
     const gu = randomArray(2 * inter * cols);
     const out = new Float32Array(inter * cols);
     swigluSplitRows(out, gu, inter, cols);
@@ -122,7 +122,7 @@ describe('reference ops', () => {
   });
 
   it('ropeTables follow inv_freq = 1/theta^(2i/d), emb = concat(freqs, freqs)', () => {
-    const S = 20, d = 8, theta = 10000; // prettier-ignore
+    const S = 20, d = 8, theta = 10000;
     const { cos, sin } = ropeTables(S, d, theta);
     for (let p = 0; p < S; p++)
       for (let j = 0; j < d; j++) {
@@ -133,7 +133,7 @@ describe('reference ops', () => {
   });
 
   it('applyRope rotates each (x[i], x[i+half]) pair of Q and K heads by the position angle and leaves V alone', () => {
-    const S = 5, hidden = 8, heads = 2, hd = 4; // prettier-ignore
+    const S = 5, hidden = 8, heads = 2, hd = 4;
     const rope = ropeTables(S, hd, 10000);
     const qkv = randomArray(S * 3 * hidden);
     const before = qkv.slice();
@@ -142,7 +142,7 @@ describe('reference ops', () => {
       for (let head = 0; head < 3 * heads; head++) {
         const o = p * 3 * hidden + head * hd;
         for (let i = 0; i < hd / 2; i++) {
-          const a = before[o + i], b = before[o + hd / 2 + i]; // prettier-ignore
+          const a = before[o + i], b = before[o + hd / 2 + i];
           const angle = p / 10000 ** ((2 * i) / hd);
           const [wa, wb] = head < 2 * heads ? [a * Math.cos(angle) - b * Math.sin(angle), b * Math.cos(angle) + a * Math.sin(angle)] : [a, b];
           expect(Math.abs(qkv[o + i] - wa)).toBeLessThan(1e-5);
@@ -161,7 +161,7 @@ describe('reference ops', () => {
   });
 
   it('attention is softmax(QKᵀ/sqrt(d))·V per head, non-causal and unmasked', () => {
-    const S = 6, hidden = 8, heads = 2, hd = 4; // prettier-ignore
+    const S = 6, hidden = 8, heads = 2, hd = 4;
     const qkv = randomArray(S * 3 * hidden);
     const out = new Float32Array(S * hidden);
     attention(out, qkv, S, hidden, heads, attentionScratch(S, hd));
@@ -181,7 +181,7 @@ describe('reference ops', () => {
   });
 
   it('embedInput writes [puzzle row zero-padded to the prefix, token embeddings] · scale', () => {
-    const hidden = 4, vocab = 3, seqLen = 2, puzzleLen = 3, ndim = 4, scale = 2; // prettier-ignore
+    const hidden = 4, vocab = 3, seqLen = 2, puzzleLen = 3, ndim = 4, scale = 2;
     const emb = randomArray(vocab * hidden);
     const table = randomArray(2 * ndim);
     const out = new Float32Array((puzzleLen + seqLen) * hidden).fill(9);

@@ -37,7 +37,7 @@ export function linear(
       const w1 = w0 + inDim;
       const w2 = w1 + inDim;
       const w3 = w2 + inDim;
-      let a0 = 0, a1 = 0, a2 = 0, a3 = 0, b0 = 0, b1 = 0, b2 = 0, b3 = 0; // prettier-ignore
+      let a0 = 0, a1 = 0, a2 = 0, a3 = 0, b0 = 0, b1 = 0, b2 = 0, b3 = 0;
       for (let k = 0; k < inDim; k++) {
         const p = x[x0 + k];
         const q = x[x1 + k];
@@ -91,7 +91,7 @@ export function matmulWX(out: Float32Array, w: Float32Array, x: Float32Array, ou
     const o0 = n * cols;
     const o1 = o0 + cols;
     for (let c = 0; c < cols4; c += 4) {
-      let a0 = 0, a1 = 0, a2 = 0, a3 = 0, b0 = 0, b1 = 0, b2 = 0, b3 = 0; // prettier-ignore
+      let a0 = 0, a1 = 0, a2 = 0, a3 = 0, b0 = 0, b1 = 0, b2 = 0, b3 = 0;
       for (let k = 0; k < inner; k++) {
         const p = w[w0 + k];
         const q = w[w1 + k];
