@@ -149,6 +149,7 @@ describe('checkpoints over 4 GB', () => {
     expect(rows.data[2 * HIDDEN + 63]).toBe(777 + 63 / 1024);
     const last = await ckpt.tensor('L_level.layers.1.mlp.down_proj.weight'); // stored after the 5 GB table
     expect(last.shape).toEqual([HIDDEN, 256]);
+    await expect(ckpt.tensor('puzzle_emb.weights')).rejects.toThrow(/4\.77 GiB as f32; read the rows you need/);
     expect(src.bytesRead).toBeLessThan(1_000_000);
   });
 

@@ -78,6 +78,17 @@ describe.each(REFERENCES)('reference checkpoint %s', (name) => {
     expect(config.task).toBe(name.split('-')[0]);
   });
 
+  it('refuses an all_config.yaml from another run, and takes nothing from a __proto__ key', async () => {
+    const ckpt = await readTorchCheckpoint(file);
+    expect(() => inferTrmConfig(ckpt, yaml.replace('hidden_size: 64', 'hidden_size: 512'))).toThrow(/arch.hidden_size = 512 but the weights have 64/);
+    expect(() => inferTrmConfig(ckpt, 'arch: [1, 2]')).toThrow(/no `arch` section/);
+    expect(() => inferTrmConfig(ckpt, 'arch: {a: [}')).toThrow(/not valid YAML/);
+    const proto = inferTrmConfig(ckpt, 'arch:\n  __proto__:\n    L_cycles: 9\n    H_cycles: 9\n  hidden_size: 64\n');
+    expect([proto.config.L_cycles, proto.config.H_cycles]).not.toContain(9);
+    expect(proto.needsConfirmation).toBe(true);
+    expect(proto.assumed.join(' ')).toMatch(/L_cycles = \d \(the published \w+ setting; all_config.yaml does not give it\)/);
+  });
+
   it('without all_config.yaml, returns the presets and asks for confirmation', async () => {
     const ckpt = await readTorchCheckpoint(file);
     const r = inferTrmConfig(ckpt, null);

@@ -41,6 +41,10 @@ describe('restricted unpickler', () => {
     expect(() => unpickle(new Uint8Array([0x80, 0x02, 0x29, 0x29, 0x81, 0x2e]))).toThrow(/opcode 0x81/);
   });
 
+  it('names an unsupported torch storage type instead of calling it hostile', () => {
+    expect(() => unpickle(new PickleWriter().global('torch', 'ComplexFloatStorage').done())).toThrow(/storage type torch.ComplexFloatStorage is not supported/);
+  });
+
   it('rejects a storage class as a callable and non-storage persistent ids', () => {
     const callStorage = new PickleWriter().global('torch', 'FloatStorage').op(0x29).op(0x52).done();
     expect(() => unpickle(callStorage)).toThrow(/not callable/);

@@ -10,6 +10,8 @@ import { ZipArchive, type ZipEntry } from './zip';
 export const OFFICIAL_PREFIXES = ['_orig_mod.model.inner.', 'model.inner.'] as const;
 export type OfficialPrefix = (typeof OFFICIAL_PREFIXES)[number];
 
+/** Whole-tensor reads above this are refused (only the ARC puzzle table is that large; it is read by rows). */
+export const MAX_WHOLE_TENSOR_BYTES = 1024 * 1024 * 1024;
 /** Longest single read when gathering consecutive rows. */
 const MAX_RUN_BYTES = 16 * 1024 * 1024;
 /** The pickle is a few KB for every TRM checkpoint (7.5 KB for ARC); anything far larger is not one. */
@@ -121,6 +123,8 @@ export async function readTorchCheckpoint(source: SourceLike): Promise<TorchChec
       const l = locate(name);
       const { ref } = l;
       const n = ref.numel;
+      if (n * 4 > MAX_WHOLE_TENSOR_BYTES)
+        throw new CheckpointContentError(`tensor ${name} [${ref.shape.join(', ')}] is ${((n * 4) / 2 ** 30).toFixed(2)} GiB as f32; read the rows you need with rows()`);
       if (isContiguous(ref)) return { shape: [...ref.shape], data: await readElements(l, ref.storageOffset, n) };
       // Strided view: read the span it covers once, then gather (simple, and the span is within the storage).
       const last = ref.shape.reduce((a, s, i) => a + (s - 1) * ref.stride[i], ref.storageOffset);

@@ -47,22 +47,26 @@ function readArch(yamlText: string): { arch: Arch; root: Record<string, unknown>
     throw new CheckpointContentError(`all_config.yaml is not valid YAML: ${(e as Error).message}`);
   }
   const root = doc && typeof doc === 'object' && !Array.isArray(doc) ? (doc as Record<string, unknown>) : null;
-  const arch = root?.arch;
+  const arch = root ? own(root, 'arch') : undefined;
   if (!root || !arch || typeof arch !== 'object' || Array.isArray(arch))
     throw new CheckpointContentError('all_config.yaml has no `arch` section; pass the all_config.yaml written next to the checkpoint by the official trainer');
   return { arch: arch as Arch, root };
 }
 
+/** Own keys only: a YAML `__proto__` key must not supply settings. */
+const own = (o: Record<string, unknown>, key: string): unknown => (Object.hasOwn(o, key) ? o[key] : undefined);
+
 function archInt(arch: Arch, key: string): number | undefined {
-  const v = arch[key];
+  const v = own(arch, key);
   if (v === undefined || v === null) return undefined;
   if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) throw new CheckpointContentError(`all_config.yaml arch.${key} is ${JSON.stringify(v)}, not a non-negative integer`);
   return v;
 }
 
 function taskFromYaml(root: Record<string, unknown>): TaskKind | undefined {
-  const paths = [root.data_paths, root.evaluators, root.project_name].flat().map((v) => JSON.stringify(v ?? '').toLowerCase()).join(' ');
-  for (const t of ['sudoku', 'maze', 'arc'] as const) if (paths.includes(t)) return t;
+  const paths = [own(root, 'data_paths'), own(root, 'evaluators'), own(root, 'project_name')].flat().map((v) => JSON.stringify(v ?? '').toLowerCase()).join(' ');
+  // Word-start match: "data/arc1concept-aug-1000" and "arc@ARC" are ARC, "research" is not.
+  for (const t of ['sudoku', 'maze', 'arc'] as const) if (new RegExp(`(^|[^a-z])${t}`).test(paths)) return t;
   return undefined;
 }
 
@@ -110,8 +114,8 @@ export function inferTrmConfig(info: TensorShapes, yamlText: string | null, task
     arch = r.arch;
     yamlTask = taskFromYaml(r.root);
     const check = (key: string, fromWeights: unknown) => {
-      if (arch[key] !== undefined && arch[key] !== fromWeights)
-        throw new CheckpointContentError(`all_config.yaml says arch.${key} = ${JSON.stringify(arch[key])} but the weights have ${JSON.stringify(fromWeights)}: the YAML belongs to another run`);
+      if (own(arch, key) !== undefined && own(arch, key) !== fromWeights)
+        throw new CheckpointContentError(`all_config.yaml says arch.${key} = ${JSON.stringify(own(arch, key))} but the weights have ${JSON.stringify(fromWeights)}: the YAML belongs to another run`);
     };
     check('hidden_size', hidden_size);
     check('L_layers', L_layers);
@@ -128,8 +132,8 @@ export function inferTrmConfig(info: TensorShapes, yamlText: string | null, task
   const fromArch = (key: 'H_cycles' | 'L_cycles' | 'num_heads' | 'halt_max_steps' | 'expansion', fallback: number, why: string): number => {
     const v = archInt(arch, key);
     if (v !== undefined) return v;
-    if (overrides[key] === undefined && hasYaml === false && (key === 'H_cycles' || key === 'L_cycles' || (key === 'num_heads' && !mlp_t)))
-      assumed.push(`${key} = ${fallback} (${why})`);
+    if (overrides[key] === undefined && (key === 'H_cycles' || key === 'L_cycles' || (key === 'num_heads' && !mlp_t)))
+      assumed.push(`${key} = ${fallback} (${why}${hasYaml ? '; all_config.yaml does not give it' : ''})`);
     return fallback;
   };
   const L_cycles = fromArch('L_cycles', preset.L_cycles, `the published ${t} setting`);
@@ -147,12 +151,12 @@ export function inferTrmConfig(info: TensorShapes, yamlText: string | null, task
     seq_len = g[1] - puzzle_emb_len; // the token-mixing MLP acts over seq_len + prefix positions
     if (seq_len <= 0) throw new CheckpointContentError(`mlp_t.gate_up_proj mixes ${g[1]} positions, too few for a ${puzzle_emb_len}-position prefix`);
   }
-  const posYaml = arch.pos_encodings;
+  const posYaml = own(arch, 'pos_encodings');
   if (posYaml !== undefined && posYaml !== 'rope' && posYaml !== 'none' && posYaml !== 'learned')
     throw new CheckpointContentError(`all_config.yaml arch.pos_encodings is ${JSON.stringify(posYaml)}; expected rope, none or learned`);
   const pos_encodings = shapes.has('embed_pos.embedding_weight') ? 'learned' : ((posYaml as TrmConfig['pos_encodings'] | undefined) ?? (mlp_t ? 'none' : 'rope'));
   const num = (key: string, fallback: number) => {
-    const v = arch[key];
+    const v = own(arch, key);
     if (v === undefined) return fallback;
     if (typeof v !== 'number' || !(v > 0)) throw new CheckpointContentError(`all_config.yaml arch.${key} is ${JSON.stringify(v)}, not a positive number`);
     return v;

@@ -185,7 +185,8 @@ class Machine {
 
   private global(module: string, name: string): PyGlobal {
     const q = `${module}.${name}`;
-    if (ALLOWED_CALLABLES.has(q) || q in STORAGE_DTYPES) return new PyGlobal(q);
+    if (ALLOWED_CALLABLES.has(q) || Object.hasOwn(STORAGE_DTYPES, q)) return new PyGlobal(q);
+    if (/^torch\.[A-Za-z0-9]+Storage$/.test(q)) this.fail(`tensor storage type ${q} is not supported (float32/64, float16, bfloat16 and integer storages are)`);
     throw new ForbiddenGlobalError(q);
   }
 
@@ -383,7 +384,7 @@ class Machine {
     if (!(pid instanceof PyTuple) || pid.items.length !== 5 || pid.items[0] !== 'storage')
       this.fail(`a persistent id is ${describe(pid)}, not ('storage', type, key, location, numel)`, at);
     const [, cls, key, location, numel] = pid.items;
-    if (!(cls instanceof PyGlobal) || !(cls.qualname in STORAGE_DTYPES)) this.fail(`a storage's type is ${describe(cls)}`, at);
+    if (!(cls instanceof PyGlobal) || !Object.hasOwn(STORAGE_DTYPES, cls.qualname)) this.fail(`a storage's type is ${describe(cls)}`, at);
     if (typeof key !== 'string' || !/^[A-Za-z0-9_.-]{1,64}$/.test(key)) this.fail(`a storage key is ${describe(key)}`, at);
     if (typeof location !== 'string') this.fail(`storage "${key}" has location ${describe(location)}`, at);
     if (typeof numel !== 'number' || !Number.isSafeInteger(numel) || numel < 0) this.fail(`storage "${key}" has size ${describe(numel)}`, at);
