@@ -1,0 +1,111 @@
+"""Exporters (app safetensors + card, official step_N, ONNX of one supervision step) and evaluate.py."""
+from __future__ import annotations
+
+import csv
+import json
+
+import numpy as np
+import pytest
+import torch
+
+from trainer.loop import Steering, Trainer
+from trainer.model_io import load_model
+from trainer.settings import RunSettings
+from trm.checkpoint import load_app, load_official
+
+TINY = dict(task="sudoku", hidden_size=16, num_heads=2, H_cycles=1, L_cycles=1, halt_max_steps=3,
+            forward_dtype="float32", global_batch=8, lr=3e-3, lr_warmup_steps=1, ema_rate=0.5, expansion=2)
+
+
+@pytest.fixture(scope="module")
+def run(tmp_path_factory):
+    from data.build_sudoku import build
+
+    root = tmp_path_factory.mktemp("exp")
+    data = str(root / "data")
+    build(data, train_puzzles=10, aug=1, heldout=3, min_givens=36, max_givens=44, seed=2, workers=1,
+          exclude_benchmarks=False)
+    run_dir = str(root / "run")
+    Trainer(RunSettings(data=data, **TINY), Steering(run_dir=run_dir, max_steps=3, ckpt_every_s=1e9, quiet=True)).run()
+    return root, data, run_dir
+
+
+def test_app_export_matches_ema_weights_and_card(run, tmp_path):
+    import export
+
+    root, data, run_dir = run
+    acc = tmp_path / "acc.json"
+    acc.write_text(json.dumps({"heldout_easy": {"exact_accuracy": 0.0}}))
+    export.main(["--run", run_dir, "--weights", "ema", "--app", str(tmp_path / "m.safetensors"),
+                 "--card", str(tmp_path / "m.json"), "--accuracy", str(acc)])
+    tensors, cfg, meta = load_app(tmp_path / "m.safetensors")
+    assert cfg.hidden_size == 16 and cfg.task == "sudoku" and meta["token_map"][1] == "blank"
+    ema = torch.load(f"{run_dir}/ckpt.pt", weights_only=False)["ema"]["shadow"]
+    torch.testing.assert_close(tensors["lm_head.weight"], ema["model.inner.lm_head.weight"])
+    card = json.loads((tmp_path / "m.json").read_text())
+    assert card["commands"] and card["accuracy"]["heldout_easy"]["exact_accuracy"] == 0.0
+    assert card["trained_steps"] == 3 and "hardware" in card
+    assert meta["card"]["name"] == "sudoku"
+
+
+def test_official_export_round_trips(run, tmp_path):
+    import export
+
+    _, _, run_dir = run
+    export.main(["--run", run_dir, "--weights", "raw", "--official", str(tmp_path / "off")])
+    sd, had_prefix = load_official(tmp_path / "off" / "step_3")
+    assert had_prefix and sd["model.inner.H_init"].dtype == torch.bfloat16
+    raw = torch.load(f"{run_dir}/ckpt.pt", weights_only=False)["model"]
+    for k, v in raw.items():
+        torch.testing.assert_close(sd[k].to(v.dtype), v)
+
+
+def test_onnx_step_matches_torch(run, tmp_path):
+    import onnx
+    from onnx.reference import ReferenceEvaluator
+
+    from trainer.onnx_step import SupervisionStep, export_onnx
+
+    _, _, run_dir = run
+    model, cfg, _ = load_model(run_dir, "raw")
+    path = str(tmp_path / "step.onnx")
+    export_onnx(model, path)
+    proto = onnx.load(path)
+    onnx.checker.check_model(proto)
+    assert [i.name for i in proto.graph.input] == ["tokens", "puzzle_identifiers", "z_H", "z_L"]
+    g = torch.Generator().manual_seed(0)
+    tokens = torch.randint(1, 11, (2, cfg.seq_len), generator=g)
+    pids = torch.zeros(2, dtype=torch.int64)
+    z_H = torch.randn(2, cfg.seq_total, cfg.hidden_size, generator=g)
+    z_L = torch.randn(2, cfg.seq_total, cfg.hidden_size, generator=g)
+    with torch.no_grad():
+        want = SupervisionStep(model)(tokens, pids, z_H, z_L)
+    got = ReferenceEvaluator(proto).run(None, {"tokens": tokens.numpy(), "puzzle_identifiers": pids.numpy(),
+                                              "z_H": z_H.numpy(), "z_L": z_L.numpy()})
+    for w, o in zip(want, got):
+        np.testing.assert_allclose(o, w.numpy(), rtol=1e-4, atol=1e-4)
+
+
+def test_evaluate_csv_and_split(run, tmp_path, capsys):
+    import evaluate
+
+    root, data, run_dir = run
+    out = evaluate.main(["--model", run_dir, "--weights", "ema", "--data", data, "--csv",
+                         f"{data}/heldout_easy.csv", "--json"])
+    res = out["results"]
+    assert res[f"{data}:test"]["n"] == 9 and res["heldout_easy.csv"]["n"] == 3
+    curve = res["heldout_easy.csv"]["exact_accuracy_per_step"]
+    assert len(curve) == 3 and curve[-1] == res["heldout_easy.csv"]["exact_accuracy"]
+    json.loads(capsys.readouterr().out)  # --json prints one JSON document
+
+
+def test_evaluate_reads_benchmark_columns(tmp_path):
+    from data.sudoku_csv import read_sudoku_csv
+
+    p = tmp_path / "b.csv"
+    with open(p, "w", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["puzzle", "solution"])
+        w.writerow(["." * 81, "1" * 81])
+    puzzles, solutions, _ = read_sudoku_csv(p)
+    assert puzzles.shape == (1, 81) and solutions[0, 0] == 1
