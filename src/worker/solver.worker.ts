@@ -42,7 +42,7 @@ async function load(requestId: number, source: ModelSource) {
       if (!(e instanceof NeedsConfirmation)) throw e;
       send({ type: 'needs-confirmation', requestId, request: e.request });
       const answer = await new Promise<ConfirmedShape | null>((resolve) => waitingConfirm.set(requestId, resolve));
-      if (!answer) throw new Error('Loading was stopped: n and T were not confirmed, so the previous model stays loaded.');
+      if (!answer) throw new Error('loading was stopped because n and T were not confirmed.');
       confirmed = answer;
     }
   }

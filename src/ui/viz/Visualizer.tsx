@@ -97,7 +97,7 @@ function RunView({ run }: { run: Run }) {
       </div>
       <div className="flex flex-wrap gap-4 items-start">
         <figure className="flex flex-col gap-1 flex-1 min-w-[13rem] max-w-[21rem]">
-          <figcaption className="text-xs text-slate-400">Answer y ({stepLabel}) · amber = changed, red = wrong</figcaption>
+          <figcaption className="text-xs text-slate-400">Answer y ({stepLabel}) · cyan = changed, red = wrong</figcaption>
           <GridCanvas
             rows={rows}
             cols={cols}

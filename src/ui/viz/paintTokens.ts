@@ -62,7 +62,7 @@ export function paintTokens(
     }
   }
   if (o.changed) {
-    ctx.strokeStyle = '#f59e0b';
+    ctx.strokeStyle = '#22d3ee'; // cyan: distinct from the maze path (amber) and wrong cells (red)
     ctx.lineWidth = Math.max(1.5, size / 10);
     for (let i = 0; i < tokens.length; i++)
       if (o.changed[i]) ctx.strokeRect((i % cols) * size + 1, Math.floor(i / cols) * size + 1, size - 2, size - 2);
