@@ -126,6 +126,11 @@ describe('CPU reference halting, cancelling and errors', () => {
     expect(t.cancelled).toBe(true);
     expect(t.steps.length).toBeGreaterThanOrEqual(1);
     expect(t.steps.length).toBeLessThan(16);
+    const carry = (engine as CpuEngine).lastCarry!;
+    expect(carry.afterStep).toBe(t.steps.length);
+    const resumed = await engine.solve(input, { initialCarry: carry, recordLogits: true });
+    expect(resumed.steps[0].step).toBe(t.steps.length + 1);
+    expect(resumed.steps.at(-1)!.logits).toEqual(solveReference(attBundle, input, { recordLogits: true }).steps[15].logits);
     const full = await engine.solve(input, { steps: 2, recordLogits: true });
     expect(full.steps[1].logits).toEqual(solveReference(attBundle, input, { steps: 2, recordLogits: true }).steps[1].logits);
     engine.dispose();

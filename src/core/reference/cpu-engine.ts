@@ -3,7 +3,7 @@
 // step has run for TIME_SLICE_MS (a full-size model takes seconds per call), so a page or a worker's
 // message queue stays responsive and an AbortSignal raised meanwhile is seen before the next call.
 import { validateBundle, type ModelBundle } from '../bundle';
-import type { SolveInput, SolveOptions, Trace, TrmEngine } from '../trace';
+import type { Carry, SolveInput, SolveOptions, Trace, TrmEngine } from '../trace';
 import { ReferenceRun, ReferenceTrm } from './trm';
 
 const TIME_SLICE_MS = 50;
@@ -15,6 +15,7 @@ function yieldToEventLoop(): Promise<void> {
 export class CpuEngine implements TrmEngine {
   readonly kind = 'cpu' as const;
   private trm: ReferenceTrm | null;
+  private run: ReferenceRun | null = null;
 
   constructor(bundle: ModelBundle) {
     this.trm = new ReferenceTrm(validateBundle(bundle));
@@ -23,6 +24,7 @@ export class CpuEngine implements TrmEngine {
   async solve(input: SolveInput, options: SolveOptions = {}): Promise<Trace> {
     if (!this.trm) throw new Error('This CpuEngine was disposed; create a new one with createCpuEngine(bundle).');
     const run = new ReferenceRun(this.trm, input, options);
+    this.run = run;
     let sliceStart = performance.now();
     for (;;) {
       const calls = run.stepByCall();
@@ -40,8 +42,14 @@ export class CpuEngine implements TrmEngine {
     }
   }
 
+  /** The carry after the last complete step of the latest solve (a resume point, also after a cancel). */
+  get lastCarry(): Carry | null {
+    return this.run?.carry() ?? null;
+  }
+
   dispose(): void {
     this.trm = null;
+    this.run = null;
   }
 }
 
