@@ -1,0 +1,135 @@
+// Matmul, fast variant: vec4 loads, no bounds checks.  C = A · op(B), batched over workgroup z.
+//
+// Layouts (row-major, all offsets and strides in f32 elements, per batch b = workgroup_id.z):
+//   A: [M][K] at a_off + b·a_bs (K contiguous). Activations X, or a weight for W·X (token mixing).
+//   B: B_KN = false: weight W [N][K] (K contiguous), C = A·Wᵀ (a CastedLinear);
+//      B_KN = true:  [K][N] (N contiguous), C = A·B (token mixing: W·h per puzzle).
+//   C: row stride c_ld at c_off + b·c_bs.
+// Epilogues (override EPILOGUE): 0 store; 1 accumulate (C += A·B, the residual add of a post-norm block);
+//   3 SwiGLU over row pairs: A rows interleaved (gate j, up j) at rows 2j, 2j+1 → C row j = silu(g)·u;
+//   entry point main_swiglu_n: SwiGLU over column pairs, W rows interleaved (gate j, up j) at 2j, 2j+1 →
+//   C[m][j] = silu(g)·u (C has N/2 columns).
+// Preconditions (checked by chooseMatmul in src/gpu/kernel-choice.ts): M % (4·WG_Y) == 0,
+//   N % (4·WG_X) == 0, K % TILE_K == 0, TILE_K % 4 == 0, every offset and stride % 4 == 0.
+// Workgroup: WG_X × WG_Y threads (override), each computing a 4×4 register tile with fma; the workgroup
+//   tile is (4·WG_Y) × (4·WG_X), staged through workgroup memory TILE_K deep (≤ 64 × 64 × 16).
+
+struct Params {
+  M: u32, N: u32, K: u32, pad0: u32,
+  a_off: u32, a_bs: u32, b_off: u32, b_bs: u32,
+  c_off: u32, c_bs: u32, c_ld: u32, pad1: u32,
+}
+
+@group(0) @binding(0) var<uniform> p: Params;
+@group(0) @binding(1) var<storage, read> A: array<vec4f>;
+@group(0) @binding(2) var<storage, read> B: array<vec4f>;
+@group(0) @binding(3) var<storage, read_write> C: array<vec4f>;
+@group(0) @binding(3) var<storage, read_write> C2: array<vec2f>;
+
+override WG_X: u32 = 16u;
+override WG_Y: u32 = 16u;
+override TILE_K: u32 = 16u;
+override B_KN: bool = false;
+override EPILOGUE: u32 = 0u;
+
+// [TILE_K][tileM/4] and [TILE_K][tileN/4]; sized for the largest tile (64 × 64 × 16).
+var<workgroup> As: array<vec4f, 256>;
+var<workgroup> Bs: array<vec4f, 256>;
+
+fn silu_mul(g: vec4f, u: vec4f) -> vec4f {
+  return (g / (vec4f(1.0) + exp(-g))) * u;
+}
+
+fn compute_tile(wid: vec3u, lid: vec3u) -> array<vec4f, 4> {
+  let tileM = WG_Y * 4u;
+  let tileN = WG_X * 4u;
+  let m4 = tileM / 4u;
+  let n4 = tileN / 4u;
+  let kq = TILE_K / 4u;
+  let m0 = wid.y * tileM;
+  let n0 = wid.x * tileN;
+  let a_base = p.a_off + wid.z * p.a_bs;
+  let b_base = p.b_off + wid.z * p.b_bs;
+  let tid = lid.y * WG_X + lid.x;
+  let nthreads = WG_X * WG_Y;
+  var acc: array<vec4f, 4>;
+  for (var k0 = 0u; k0 < p.K; k0 += TILE_K) {
+    for (var i = tid; i < tileM * kq; i += nthreads) {
+      let r = i / kq;
+      let q = i % kq;
+      let v = A[(a_base + (m0 + r) * p.K + k0) / 4u + q];
+      let col = r / 4u;
+      let comp = r % 4u;
+      As[(q * 4u + 0u) * m4 + col][comp] = v.x;
+      As[(q * 4u + 1u) * m4 + col][comp] = v.y;
+      As[(q * 4u + 2u) * m4 + col][comp] = v.z;
+      As[(q * 4u + 3u) * m4 + col][comp] = v.w;
+    }
+    if (B_KN) {
+      for (var i = tid; i < TILE_K * n4; i += nthreads) {
+        let k = i / n4;
+        let c = i % n4;
+        Bs[k * n4 + c] = B[(b_base + (k0 + k) * p.N + n0) / 4u + c];
+      }
+    } else {
+      for (var i = tid; i < tileN * kq; i += nthreads) {
+        let r = i / kq;
+        let q = i % kq;
+        let v = B[(b_base + (n0 + r) * p.K + k0) / 4u + q];
+        let col = r / 4u;
+        let comp = r % 4u;
+        Bs[(q * 4u + 0u) * n4 + col][comp] = v.x;
+        Bs[(q * 4u + 1u) * n4 + col][comp] = v.y;
+        Bs[(q * 4u + 2u) * n4 + col][comp] = v.z;
+        Bs[(q * 4u + 3u) * n4 + col][comp] = v.w;
+      }
+    }
+    workgroupBarrier();
+    for (var k = 0u; k < TILE_K; k++) {
+      let a = As[k * m4 + lid.y];
+      let b = Bs[k * n4 + lid.x];
+      acc[0] = fma(vec4f(a.x), b, acc[0]);
+      acc[1] = fma(vec4f(a.y), b, acc[1]);
+      acc[2] = fma(vec4f(a.z), b, acc[2]);
+      acc[3] = fma(vec4f(a.w), b, acc[3]);
+    }
+    workgroupBarrier();
+  }
+  return acc;
+}
+
+@compute @workgroup_size(WG_X, WG_Y, 1)
+fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) lid: vec3u) {
+  let acc = compute_tile(wid, lid);
+  let row = wid.y * WG_Y * 4u + lid.y * 4u;
+  let col = wid.x * WG_X * 4u + lid.x * 4u;
+  let c_base = p.c_off + wid.z * p.c_bs;
+  if (EPILOGUE == 3u) {
+    let out_row = row / 2u;
+    C[(c_base + out_row * p.c_ld + col) / 4u] = silu_mul(acc[0], acc[1]);
+    C[(c_base + (out_row + 1u) * p.c_ld + col) / 4u] = silu_mul(acc[2], acc[3]);
+    return;
+  }
+  for (var r = 0u; r < 4u; r++) {
+    let idx = (c_base + (row + r) * p.c_ld + col) / 4u;
+    if (EPILOGUE == 1u) {
+      C[idx] = C[idx] + acc[r];
+    } else {
+      C[idx] = acc[r];
+    }
+  }
+}
+
+@compute @workgroup_size(WG_X, WG_Y, 1)
+fn main_swiglu_n(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) lid: vec3u) {
+  let acc = compute_tile(wid, lid);
+  let row = wid.y * WG_Y * 4u + lid.y * 4u;
+  let col = wid.x * WG_X * 4u + lid.x * 4u;
+  let c_base = p.c_off + wid.z * p.c_bs;
+  for (var r = 0u; r < 4u; r++) {
+    let v = acc[r];
+    let g = vec2f(v.x, v.z);
+    let u = vec2f(v.y, v.w);
+    C2[(c_base + (row + r) * p.c_ld + col / 2u) / 2u] = (g / (vec2f(1.0) + exp(-g))) * u;
+  }
+}

@@ -1,0 +1,152 @@
+// Kernel choice as a pure function of plain numbers (shape, adapter limits), so it can be unit-tested
+// without a GPU. The engine calls these once per (model, batch) and keeps the answers.
+
+/** Which matmul shader runs: the vec4 variant without bounds checks, or the general one. */
+export type MatmulVariant = 'vec4' | 'general';
+/** 'auto' picks vec4 where it fits; tests force each variant so the GPU suite runs once per variant. */
+export type MatmulPreference = 'auto' | 'vec4' | 'general';
+
+/** B operand: 'nk' = a weight W [N][K] (C = A·Wᵀ); 'kn' = [K][N] (C = A·B). */
+export type BLayout = 'nk' | 'kn';
+/** none: store; accumulate: C += A·B; swiglu_n / swiglu_m: silu(gate)·up over interleaved column / row pairs. */
+export type Epilogue = 'none' | 'accumulate' | 'swiglu_n' | 'swiglu_m';
+
+export interface MatmulShape {
+  M: number;
+  N: number;
+  K: number;
+  batch: number;
+  bLayout: BLayout;
+  epilogue: Epilogue;
+  /** Every element offset and batch stride of A, B and C (vec4 loads need them divisible by 4). */
+  offsets: number[];
+}
+
+export interface ComputeLimits {
+  maxComputeInvocationsPerWorkgroup: number;
+  maxComputeWorkgroupStorageSize: number;
+  maxComputeWorkgroupSizeX: number;
+  maxComputeWorkgroupSizeY: number;
+  maxComputeWorkgroupsPerDimension: number;
+}
+
+export interface MatmulChoice {
+  variant: MatmulVariant;
+  shader: 'matmul_vec4' | 'matmul';
+  entryPoint: 'main' | 'main_swiglu_n';
+  wgX: number; // threads along N (4 outputs each)
+  wgY: number; // threads along M (4 outputs each)
+  tileM: number;
+  tileN: number;
+  tileK: number;
+  epilogueCode: number; // the EPILOGUE override
+  workgroups: [number, number, number];
+}
+
+/** Workgroup tiles (M × N) tried largest first; every thread computes a 4×4 block. */
+const TILES: ReadonlyArray<[number, number]> = [[64, 64], [32, 64], [64, 32], [32, 32], [16, 32], [16, 16]];
+/** Below this many workgroups a smaller tile is preferred, so that small problems still fill a GPU. */
+export const TARGET_WORKGROUPS = 64;
+
+const EPILOGUE_CODES: Record<Epilogue, number> = { none: 0, accumulate: 1, swiglu_n: 2, swiglu_m: 3 };
+
+function tileFitsLimits(tm: number, tn: number, tk: number, lim: ComputeLimits): boolean {
+  const wgX = tn / 4;
+  const wgY = tm / 4;
+  return (
+    wgX * wgY <= lim.maxComputeInvocationsPerWorkgroup &&
+    wgX <= lim.maxComputeWorkgroupSizeX &&
+    wgY <= lim.maxComputeWorkgroupSizeY &&
+    (tm + tn) * tk * 4 <= lim.maxComputeWorkgroupStorageSize
+  );
+}
+
+function vec4Fits(s: MatmulShape, tm: number, tn: number, tk: number): boolean {
+  return (
+    s.M % tm === 0 &&
+    s.N % tn === 0 &&
+    s.K % tk === 0 &&
+    s.offsets.every((o) => o % 4 === 0) &&
+    (s.epilogue !== 'swiglu_n' || s.N % 4 === 0)
+  );
+}
+
+function grid(s: MatmulShape, tm: number, tn: number): [number, number, number] {
+  return [Math.ceil(s.N / tn), Math.ceil(s.M / tm), s.batch];
+}
+
+function count(g: [number, number, number]): number {
+  return g[0] * g[1] * g[2];
+}
+
+/** Picks the variant and tile for C = A·op(B). Throws when the shape is invalid for the epilogue. */
+export function chooseMatmul(s: MatmulShape, lim: ComputeLimits, prefer: MatmulPreference = 'auto'): MatmulChoice {
+  if (s.epilogue === 'swiglu_n' && s.N % 2 !== 0) throw new RangeError(`SwiGLU over columns needs an even N (got ${s.N})`);
+  if (s.epilogue === 'swiglu_m' && s.M % 2 !== 0) throw new RangeError(`SwiGLU over rows needs an even M (got ${s.M})`);
+  const maxGrid = lim.maxComputeWorkgroupsPerDimension;
+  const usable = (tm: number, tn: number, tk: number) => {
+    const g = grid(s, tm, tn);
+    return tileFitsLimits(tm, tn, tk, lim) && g.every((d) => d <= maxGrid);
+  };
+  const pick = (cands: Array<{ tm: number; tn: number; tk: number }>) => {
+    if (cands.length === 0) return undefined;
+    const enough = cands.find((c) => count(grid(s, c.tm, c.tn)) >= TARGET_WORKGROUPS);
+    if (enough) return enough;
+    return cands.reduce((best, c) => (count(grid(s, c.tm, c.tn)) > count(grid(s, best.tm, best.tn)) ? c : best));
+  };
+  let variant: MatmulVariant = 'general';
+  let chosen: { tm: number; tn: number; tk: number } | undefined;
+  if (prefer !== 'general') {
+    const fast: Array<{ tm: number; tn: number; tk: number }> = [];
+    for (const [tm, tn] of TILES)
+      for (const tk of [16, 8]) if (vec4Fits(s, tm, tn, tk) && usable(tm, tn, tk)) { fast.push({ tm, tn, tk }); break; }
+    chosen = pick(fast);
+    if (chosen) variant = 'vec4';
+  }
+  if (!chosen) {
+    const general = TILES.filter(([tm, tn]) => usable(tm, tn, 16)).map(([tm, tn]) => ({ tm, tn, tk: 16 }));
+    chosen = pick(general);
+    if (!chosen) throw new RangeError(`No matmul tile fits this adapter's compute limits for ${s.M}×${s.N}×${s.K}`);
+  }
+  const vec4 = variant === 'vec4';
+  return {
+    variant,
+    shader: vec4 ? 'matmul_vec4' : 'matmul',
+    entryPoint: vec4 && s.epilogue === 'swiglu_n' ? 'main_swiglu_n' : 'main',
+    wgX: chosen.tn / 4,
+    wgY: chosen.tm / 4,
+    tileM: chosen.tm,
+    tileN: chosen.tn,
+    tileK: chosen.tk,
+    epilogueCode: EPILOGUE_CODES[s.epilogue],
+    workgroups: grid(s, chosen.tm, chosen.tn),
+  };
+}
+
+export interface AttentionChoice {
+  queryBlock: number; // threads per workgroup = queries per workgroup
+  workgroups: [number, number, number];
+}
+
+/** Attention: one thread per query; the key/value tiles (2·32·64 f32 = 16 KiB) fit every adapter. */
+export function chooseAttention(
+  a: { seqTotal: number; headDim: number; heads: number; batch: number; rope: boolean },
+  lim: ComputeLimits,
+): AttentionChoice {
+  if (a.headDim % 8 !== 0 || a.headDim > 64)
+    throw new RangeError(`The attention kernel supports head_dim multiples of 8 up to 64 (got ${a.headDim})`);
+  if (2 * 32 * 64 * 4 > lim.maxComputeWorkgroupStorageSize)
+    throw new RangeError(`The attention kernel needs 16 KiB of workgroup memory; this adapter has ${lim.maxComputeWorkgroupStorageSize} bytes`);
+  let qb = Math.min(64, lim.maxComputeInvocationsPerWorkgroup, lim.maxComputeWorkgroupSizeX);
+  // Short sequences: smaller query blocks give more workgroups.
+  while (qb > 16 && Math.ceil(a.seqTotal / qb) * a.heads * a.batch < TARGET_WORKGROUPS && a.seqTotal <= qb * 2) qb /= 2;
+  return { queryBlock: qb, workgroups: [Math.ceil(a.seqTotal / qb), a.heads, a.batch] };
+}
+
+/** A 1-D launch of `n` threads in workgroups of `wg`, folded into 2-D when it exceeds the grid limit. */
+export function grid1d(n: number, wg: number, maxPerDim: number): [number, number, number] {
+  const groups = Math.max(1, Math.ceil(n / wg));
+  if (groups <= maxPerDim) return [groups, 1, 1];
+  const y = Math.ceil(groups / maxPerDim);
+  return [Math.ceil(groups / y), y, 1];
+}
