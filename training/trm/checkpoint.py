@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import tempfile
 from pathlib import Path
 from typing import Any, Callable, Mapping
@@ -70,17 +71,18 @@ def check_shapes(tensors: Mapping[str, torch.Tensor], config: TrmConfig, where: 
 
 
 def _atomic_write(path: str | os.PathLike, write: Callable[[str], None]) -> None:
+    """Writes through a temporary file of the same name in a private folder beside `path`, then renames it, so a
+    crash never leaves a half-written file and torch's zip keeps the official top folder name (`step_N/`)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    os.close(fd)
+    tmp_dir = tempfile.mkdtemp(dir=path.parent, prefix=f".{path.name}.")
+    tmp = os.path.join(tmp_dir, path.name)
     try:
         write(tmp)
-        os.chmod(tmp, 0o644)  # mkstemp makes it private; a checkpoint is an ordinary file
+        os.chmod(tmp, 0o644)  # a checkpoint is an ordinary file
         os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    finally:
+        shutil.rmtree(tmp_dir, ignore_errors=True)
 
 
 # ---------------------------------------------------------------- official format
