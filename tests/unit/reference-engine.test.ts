@@ -137,6 +137,14 @@ describe('CPU reference halting, cancelling and errors', () => {
     await expect(engine.solve(input)).rejects.toThrow(/disposed/);
   });
 
+  it('runs a model with learned position embeddings (embed_pos), which change the result', () => {
+    const learned = tinyBundle(tinyConfig({ pos_encodings: 'learned' }), 3);
+    const t = solveReference(learned, input, { steps: 1, recordLogits: true });
+    expect(t.steps[0].logits!.every(Number.isFinite)).toBe(true);
+    const zeroPos = { ...learned, tensors: { ...learned.tensors, 'embed_pos.embedding_weight': { ...learned.tensors['embed_pos.embedding_weight'], data: new Float32Array(learned.tensors['embed_pos.embedding_weight'].data.length) } } };
+    expect(solveReference(zeroPos, input, { steps: 1, recordLogits: true }).steps[0].logits).not.toEqual(t.steps[0].logits);
+  });
+
   it('names bad inputs and bad bundles', () => {
     expect(() => solveReference(attBundle, { tokens: new Int32Array(5), puzzleIds: Int32Array.from([0]) })).toThrow(/holds 5 values; 1 puzzles of seq_len 6 need 6/);
     expect(() => solveReference(attBundle, { tokens: Int32Array.from([0, 0, 0, 0, 0, 9]), puzzleIds: Int32Array.from([0]) })).toThrow(/token 9 at cell 5/);

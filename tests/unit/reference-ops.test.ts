@@ -197,6 +197,17 @@ describe('reference ops', () => {
     expect(() => embedInput(out, Int32Array.from([0, 0]), 0, seqLen, emb, vocab, hidden, table, 2, ndim, puzzleLen, scale)).toThrow(/puzzle id 2 is outside/);
   });
 
+  it('embedInput adds learned positions as scale · 0.707106781 · (embedding + positions)', () => {
+    const hidden = 2, vocab = 2, seqLen = 2, puzzleLen = 1, ndim = 2, scale = 3;
+    const emb = randomArray(vocab * hidden);
+    const table = randomArray(ndim);
+    const pos = randomArray((puzzleLen + seqLen) * hidden);
+    const out = new Float32Array((puzzleLen + seqLen) * hidden);
+    embedInput(out, Int32Array.from([1, 0]), 0, seqLen, emb, vocab, hidden, table, 0, ndim, puzzleLen, scale, pos);
+    const plain = [...table, ...emb.subarray(2, 4), ...emb.subarray(0, 2)];
+    expectClose(out, plain.map((v, i) => scale * 0.707106781 * (v + pos[i])), 1e-6);
+  });
+
   it('argmax returns the first index on ties; rms is sqrt(mean(x²))', () => {
     expect(argmax([1, 3, 3, 2], 0, 4)).toBe(1);
     expect(argmax([0, 5, -1, -1], 2, 2)).toBe(0);

@@ -70,8 +70,6 @@ export class ReferenceNetwork {
       }
       this.layers.push(w);
     }
-    if (c.pos_encodings === 'learned')
-      throw new Error('pos_encodings "learned" is not supported by the reference (no published model uses it).');
     if (!c.mlp_t && c.pos_encodings === 'rope') this.rope = ropeTables(S, headDim, c.rope_theta);
     if (!c.mlp_t) this.attn = attentionScratch(S, headDim);
     const wideSize = Math.max(S * 2 * inter, c.mlp_t ? 2 * interT * H : S * 3 * H);

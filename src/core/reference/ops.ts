@@ -315,10 +315,15 @@ export function attention(
   }
 }
 
+/** The official 1/sqrt(2) factor applied to token + learned position embeddings (keeps the variance). */
+export const LEARNED_POSITION_FACTOR = 0.707106781;
+
 /**
  * Input embedding of one puzzle (spec §1.5): [puzzle row zero-padded to puzzle_emb_len·hidden values,
  * token embeddings] · embedScale. out is [(puzzleLen + seqLen)][hidden]. Only the first
- * ceil(puzzleNdim / hidden) prefix positions can be non-zero.
+ * ceil(puzzleNdim / hidden) prefix positions can be non-zero. With a learned position table
+ * ([(puzzleLen + seqLen)][hidden], pos_encodings "learned", unused by published models) the result is
+ * embedScale · 0.707106781 · (embedding + positions), as in the official code.
  */
 export function embedInput(
   out: Float32Array,
@@ -333,24 +338,28 @@ export function embedInput(
   puzzleNdim: number,
   puzzleLen: number,
   embedScale: number,
+  learnedPositions?: Float32Array,
 ): void {
-  const scale = Math.fround(embedScale);
+  const n = (puzzleLen + seqLen) * hidden;
   out.fill(0, 0, puzzleLen * hidden);
   if (puzzleTable && puzzleNdim > 0) {
     const rows = puzzleTable.length / puzzleNdim;
     if (!Number.isInteger(puzzleId) || puzzleId < 0 || puzzleId >= rows)
       throw new RangeError(`puzzle id ${puzzleId} is outside the puzzle-embedding table (0..${rows - 1})`);
-    const po = puzzleId * puzzleNdim;
-    for (let i = 0; i < puzzleNdim; i++) out[i] = puzzleTable[po + i] * scale;
+    out.set(puzzleTable.subarray(puzzleId * puzzleNdim, (puzzleId + 1) * puzzleNdim), 0);
   }
   for (let i = 0; i < seqLen; i++) {
     const t = tokens[tokenOffset + i];
     if (!Number.isInteger(t) || t < 0 || t >= vocab)
       throw new RangeError(`token ${t} at cell ${i} is outside the vocabulary (0..${vocab - 1})`);
-    const eo = t * hidden;
-    const oo = (puzzleLen + i) * hidden;
-    for (let c = 0; c < hidden; c++) out[oo + c] = embedding[eo + c] * scale;
+    out.set(embedding.subarray(t * hidden, (t + 1) * hidden), (puzzleLen + i) * hidden);
   }
+  if (learnedPositions) {
+    const factor = Math.fround(LEARNED_POSITION_FACTOR);
+    for (let i = 0; i < n; i++) out[i] = factor * Math.fround(out[i] + learnedPositions[i]);
+  }
+  const scale = Math.fround(embedScale);
+  for (let i = 0; i < n; i++) out[i] *= scale;
 }
 
 /** RMS over all values of x[offset .. offset+n): sqrt(mean(x²)). */

@@ -32,6 +32,7 @@ export class ReferenceTrm {
     const B = checkInput(input, c.seq_len);
     const x = new Float32Array(B * this.stateSize);
     const puzzle = this.bundle.tensors['puzzle_emb.weights']?.data;
+    const positions = c.pos_encodings === 'learned' ? this.bundle.tensors['embed_pos.embedding_weight'].data : undefined;
     for (let b = 0; b < B; b++)
       embedInput(
         x.subarray(b * this.stateSize, (b + 1) * this.stateSize),
@@ -46,6 +47,7 @@ export class ReferenceTrm {
         c.puzzle_emb_ndim,
         c.puzzle_emb_len,
         this.network.sizes.embedScale,
+        positions,
       );
     return x;
   }
