@@ -1,6 +1,8 @@
 // Times our WGSL engine (src/gpu): `WebGpuEngine.create(device, bundle, { batch, shaders })`, one
 // untimed solve of `warmup` steps, then one solve of `steps` steps timed as a whole (upload of the
 // inputs, the steps, the trace read-back of every step: what a user waits for), divided by `steps`.
+// The per-step carry snapshot is off (snapshotCarry: false): the carry stays on the GPU, as it does in
+// the ONNX Runtime column; preds, confidences and q still come back every step.
 // The engine module is loaded by the caller (Vite glob in the page, a plain import in Node), so the
 // benchmark runs — with the column explaining itself — before src/gpu/index.ts exists.
 import type { ModelBundle } from '../src/core/bundle';
@@ -12,7 +14,7 @@ import type { WebGpuTimer } from './run-case';
 /** The part of src/gpu/index.ts the benchmark uses. */
 export interface EngineModule {
   WebGpuEngine?: {
-    create(device: GPUDevice, bundle: ModelBundle, options: { batch: number; shaders: ShaderSources }): Promise<TrmEngine> | TrmEngine;
+    create(device: GPUDevice, bundle: ModelBundle, options: { batch: number; shaders: ShaderSources; snapshotCarry?: boolean }): Promise<TrmEngine> | TrmEngine;
   };
 }
 
@@ -32,7 +34,7 @@ export async function makeWebGpuTimer(loadEngine: EngineModuleLoader, shaders: S
   return async (bundle: ModelBundle, input: SolveInput, steps: number, warmup: number) => {
     device ??= requestTrmDevice(gpu);
     const { device: dev } = await device;
-    const engine = await Engine.create(dev, bundle, { batch: input.puzzleIds.length, shaders });
+    const engine = await Engine.create(dev, bundle, { batch: input.puzzleIds.length, shaders, snapshotCarry: false });
     try {
       if (warmup > 0) await engine.solve(input, { steps: warmup });
       const t0 = performance.now();
