@@ -45,7 +45,7 @@ export interface SolveInput {
 }
 
 export interface SolveOptions {
-  steps?: number; // default config.halt_max_steps
+  steps?: number; // the last step number to run (default config.halt_max_steps); a resumed run continues to it
   earlyHalt?: boolean; // stop when every row has q_halt > 0 (not how papers report accuracy)
   recordLogits?: boolean;
   recordInner?: boolean;
@@ -58,6 +58,8 @@ export interface SolveOptions {
 export interface TrmEngine {
   readonly kind: 'cpu' | 'webgpu';
   solve(input: SolveInput, options?: SolveOptions): Promise<Trace>;
+  /** The carry after the last complete supervision step of the latest solve (resume point after a cancel or a lost device). */
+  readonly lastCarry?: Carry | null;
   dispose(): void;
 }
 
