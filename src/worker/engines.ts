@@ -13,20 +13,9 @@ export interface ChosenEngine {
 
 let gpuDevice: Promise<GPUDevice> | null = null;
 
-interface GpuModule {
-  WebGpuEngine: { create(device: GPUDevice, bundle: ModelBundle, options: { batch: number; shaders: Record<string, string> }): Promise<TrmEngine> };
-}
-// Looked up with a glob so that a build without the WebGPU engine still compiles and falls back to the CPU.
-const gpuModules = import.meta.glob<GpuModule>('../gpu/index.ts');
-
 async function webGpuEngine(bundle: ModelBundle): Promise<TrmEngine> {
-  const loadGpu = gpuModules['../gpu/index.ts'];
-  if (!loadGpu) throw new Error('this build has no WebGPU engine');
-  const [{ requestTrmDevice }, { WebGpuEngine }, { shaderSources }] = await Promise.all([
-    import('../gpu/device'),
-    loadGpu(),
-    import('../gpu/shaders-vite'),
-  ]);
+  // Loaded on demand: a page that never gets a GPU does not download the engine and its shaders.
+  const [{ requestTrmDevice, WebGpuEngine }, { shaderSources }] = await Promise.all([import('../gpu/index'), import('../gpu/shaders-vite')]);
   gpuDevice ??= requestTrmDevice().then((d) => {
     d.device.lost.then(() => (gpuDevice = null));
     return d.device;

@@ -5,33 +5,45 @@ import { loadFixture, openApp, repoRoot, watchConsole } from './helpers';
 
 const EASY = '53..7....6..195....98....6.8...6...34..8.3..17...2...6.6....28....419..5....8..79';
 const hasGpuEngine = existsSync(path.join(repoRoot, 'src/gpu/index.ts'));
+const STEPS = 3;
 
-async function solveAndRead(page: Page) {
+/** Solves, cancels once STEPS steps have arrived, and reads the mean confidence of steps 1..STEPS. */
+async function firstSteps(page: Page) {
   await page.getByRole('button', { name: 'Solve', exact: true }).click();
-  await expect(page.getByTestId('solve-progress')).toContainText('Done: 16 of 16 steps', { timeout: 180_000 });
-  await page.getByRole('slider', { name: 'Supervision step' }).fill('16');
-  return {
-    engine: (await page.getByTestId('solve-progress').textContent()) ?? '',
-    confidence: Number(await page.getByTestId('mean-confidence').textContent()),
-  };
+  const progress = page.getByTestId('solve-progress');
+  await expect(progress).toContainText(new RegExp(`Step ([${STEPS}-9]|1\\d) of 16|Done`), { timeout: 240_000 });
+  const engine = (await progress.textContent()) ?? '';
+  await page.getByRole('button', { name: 'Cancel' }).click();
+  await expect(progress).toContainText(/Cancelled after step|Done/, { timeout: 60_000 });
+  const confidence: number[] = [];
+  for (let k = 1; k <= STEPS; k++) {
+    await page.getByRole('slider', { name: 'Supervision step' }).fill(String(k));
+    await expect(page.getByTestId('timeline-step')).toHaveText(`Step ${k} of 16`);
+    confidence.push(Number(await page.getByTestId('mean-confidence').getAttribute('data-value')));
+  }
+  return { engine, confidence };
 }
 
-test('a solve through the worker on the WebGPU engine matches the CPU reference', async ({ page }, info) => {
+test('a solve through the worker on the WebGPU engine matches the CPU reference over the first steps', async ({ page }, info) => {
   test.skip(!hasGpuEngine, 'the WebGPU engine (src/gpu/index.ts) is not in this checkout yet');
+  test.setTimeout(360_000); // SwiftShader emulates the GPU on the CPU: seconds per supervision step here
   const problems = watchConsole(page);
   await openApp(page);
   await loadFixture(page);
+  await page.getByRole('checkbox', { name: /Record every recursion call/ }).uncheck(); // fewer read-backs
   await page.getByLabel('Paste 81 characters').fill(EASY);
   await page.getByRole('button', { name: 'Load text' }).click();
 
-  const gpu = await solveAndRead(page);
+  const gpu = await firstSteps(page);
   expect(gpu.engine).toContain('WebGPU');
   await expect(page.getByTestId('engine-notice')).toHaveCount(0);
   await page.screenshot({ path: info.outputPath('webgpu-solved.png'), fullPage: true });
 
   await page.getByRole('combobox', { name: 'Engine' }).selectOption('cpu');
-  const cpu = await solveAndRead(page);
+  const cpu = await firstSteps(page);
   expect(cpu.engine).toContain('CPU reference');
-  expect(Math.abs(gpu.confidence - cpu.confidence)).toBeLessThan(2e-3);
+  // The untrained fixture is chaotic (its f32-vs-f64 logit drift reaches 5 by step 7, 7e-4 at step 3),
+  // so two f32 engines are compared only over the first steps, where they must agree closely.
+  for (let k = 0; k < STEPS; k++) expect(Math.abs(gpu.confidence[k] - cpu.confidence[k])).toBeLessThan(1e-4);
   expect(problems).toEqual([]);
 });

@@ -34,6 +34,7 @@ export function ArcEditor() {
   const [target, setTarget] = useState<ArcTarget>({ part: 'test', index: 0, side: 'input' });
   const [cursor, setCursor] = useState(0);
   const [error, setError] = useState<string | null>(null);
+  const [info, setInfo] = useState<string | null>(null);
   const [importText, setImportText] = useState('');
   const [panel, setPanel] = useState<'none' | 'import' | 'gallery'>('none');
   const [size, setSize] = useState<{ rows: string; cols: string } | null>(null);
@@ -88,7 +89,7 @@ export function ArcEditor() {
       const tasks = importKaggle(text, fileName?.replace(/\.json$/i, '') ?? 'imported');
       loadPuzzle(tasks[0]);
       setImportText('');
-      if (tasks.length > 1) setError(null);
+      setInfo(tasks.length > 1 ? `Opened ${tasks[0].name}, the first of the ${tasks.length} tasks in the file.` : null);
     } catch (e) {
       setError((e as Error).message);
     }
@@ -233,6 +234,7 @@ export function ArcEditor() {
         </div>
       )}
       {error && <Notice tone="error" testId="arc-error">{error}</Notice>}
+      {info && <Notice tone="info">{info}</Notice>}
       <div className="flex flex-wrap gap-4 items-start">
         <nav aria-label="Grids of this task" className="flex flex-col gap-2 max-h-[28rem] overflow-auto pr-1">
           {puzzle.train.map((_, i) => (

@@ -1,5 +1,5 @@
 // Solve / Cancel, the progress "step k of 16", and the checks that come before a solve.
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useStore } from '../store';
 import { Button } from '../common/Button';
 import { Notice } from '../common/Notice';
@@ -13,7 +13,14 @@ export function SolveBar() {
   const run = useStore((s) => s.runs[task]);
   const [message, setMessage] = useState<string | null>(null);
   const [askForce, setAskForce] = useState(false);
-  const check = preflight(task, puzzle, model);
+  const arcTests = task === 'arc' ? (puzzle as { test: unknown[] }).test.length : 0;
+  const arcTest = useStore((s) => Math.min(s.settings.arcTest, Math.max(0, arcTests - 1)));
+  const setSetting = useStore((s) => s.setSetting);
+  const check = preflight(task, puzzle, model, arcTest);
+  useEffect(() => {
+    setMessage(null); // a message about the previous puzzle or model no longer applies
+    setAskForce(false);
+  }, [task, puzzle, model]);
   const running = run?.status === 'running';
   const done = run?.steps.length ?? 0;
 
@@ -32,6 +39,21 @@ export function SolveBar() {
         <Button variant="danger" onClick={cancelSolve} disabled={!running}>
           Cancel
         </Button>
+        {arcTests > 1 && (
+          <label className="text-sm flex items-center gap-1">
+            Test input
+            <select
+              aria-label="Test input to solve"
+              value={arcTest}
+              onChange={(e) => setSetting('arcTest', Number(e.target.value))}
+              className="bg-slate-800 border border-slate-700 rounded px-1 py-0.5"
+            >
+              {Array.from({ length: arcTests }, (_, i) => (
+                <option key={i} value={i}>{i + 1}</option>
+              ))}
+            </select>
+          </label>
+        )}
         <div className="flex-1 min-w-[10rem]">
           {run && (
             <>

@@ -11,7 +11,7 @@ export function startSolve(force = false): string | null {
   const task = s.settings.task;
   const model = s.models[task];
   const puzzle = s.puzzles[task].present;
-  const testIndex = 0;
+  const testIndex = task === 'arc' ? Math.min(s.settings.arcTest, (puzzle as { test: unknown[] }).test.length - 1) : 0;
   const check = preflight(task, puzzle, model, testIndex);
   if (check.blockers.length) return check.blockers.join(' ');
   if (check.warnings.length && !force) return check.warnings.join(' ');

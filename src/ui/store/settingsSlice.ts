@@ -16,6 +16,8 @@ export interface Settings {
   mazeTool: MazeTool;
   arcTool: ArcTool;
   arcColour: number;
+  /** ARC: which test input Solve runs on (0-based). */
+  arcTest: number;
   /** URL of the last model loaded from the web, to offer again. */
   lastModelUrl: string;
   /** Cache key of the model last loaded for each task, reloaded from the Cache API on the next visit. */
@@ -35,6 +37,7 @@ export const DEFAULT_SETTINGS: Settings = {
   mazeTool: 'wall',
   arcTool: 'pencil',
   arcColour: 1,
+  arcTest: 0,
   lastModelUrl: '',
   modelKeys: {},
 };

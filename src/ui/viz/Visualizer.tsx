@@ -44,8 +44,9 @@ function RunView({ run }: { run: Run }) {
   const position = useStore((s) => Math.floor(s.playback.position));
   const innerSel = useStore((s) => s.playback.inner);
   const { rows, cols } = TASK_SHAPES[run.task];
-  const expected = useMemo(() => expectedTokens(run), [run.requestId]); // eslint-disable-line react-hooks/exhaustive-deps
-  const evaluations = useMemo(() => run.steps.map((s) => evaluate(run, s.preds, expected)), [run.steps, expected]); // eslint-disable-line react-hooks/exhaustive-deps
+  // The solved puzzle never changes within a run, so the known solution is computed once per run.
+  const expected = useMemo(() => expectedTokens(run), [run.requestId]);
+  const evaluations = useMemo(() => run.steps.map((s) => evaluate(run, s.preds, expected)), [run.steps, expected]);
   const idx = Math.min(position, run.steps.length - 1);
   const step = run.steps[idx];
   const prev = run.steps[idx - 1];
@@ -92,7 +93,7 @@ function RunView({ run }: { run: Run }) {
         aria-live="polite"
       >
         <strong>{stepLabel[0].toUpperCase() + stepLabel.slice(1)}:</strong> {ev.summary} · {changedCount} cells changed · mean confidence{' '}
-        <span data-testid="mean-confidence">{meanConf.toFixed(3)}</span>
+        <span data-testid="mean-confidence" data-value={meanConf}>{meanConf.toFixed(3)}</span>
         {ev.details.length > 0 && <span className="text-slate-400"> · {ev.details.slice(0, 3).join('; ')}</span>}
       </div>
       <div className="flex flex-wrap gap-4 items-start">
