@@ -4,6 +4,9 @@ import { requestTrmDevice, type TrmDevice } from '../../src/gpu/device';
 import { loadShaderSources } from '../../src/gpu/shaders-node';
 
 Object.assign(globalThis, globals);
+// lavapipe hands every dispatch to a thread pool; on a loaded 2-core machine the hand-offs cost more than
+// the work (measured 4-6× slower solves), so run it on the submitting thread unless told otherwise.
+process.env.LP_NUM_THREADS ??= '1';
 
 export const shaders = loadShaderSources();
 
