@@ -47,12 +47,11 @@ def run_one(name: str, data: str, minutes: float, threads: int, out_root: str, e
     subprocess.run(cmd, check=True)
     from trainer.curves import read_csv
     rows = read_csv(os.path.join(run_dir, "metrics.csv"))
-    state_rows = [r for r in rows if float(r["example_steps_per_s"]) > 0]
     last = rows[-1] if rows else {}
     steps = int(last.get("step", 0))
     elapsed = float(last.get("elapsed_s", 1))
     ex_steps = steps * 32 / max(1e-9, elapsed)
-    from trainer.model_io import load_model, trainer_state
+    from trainer.model_io import load_model
     from trainer.settings import train_flops_per_example_step
     from evaluate import split_arrays
     from trainer.evaluation import evaluate_arrays

@@ -75,6 +75,7 @@ def main(argv=None):
     ap.add_argument("--notes", default="")
     ap.add_argument("--official", help="folder for the official step_N file")
     ap.add_argument("--onnx", help="write ONNX of one supervision step here")
+    ap.add_argument("--manifest", help="add/replace this model's entry in a models/manifest.json")
     a = ap.parse_args(argv)
     if not (a.app or a.official or a.onnx):
         sys.exit("error: nothing to write: give --app, --official and/or --onnx")
@@ -103,7 +104,26 @@ def main(argv=None):
     if a.onnx:
         export_onnx(model, a.onnx)
         written.append(a.onnx)
+    if a.manifest:
+        if not (a.app and a.card):
+            sys.exit("error: --manifest needs --app and --card")
+        update_manifest(a.manifest, cfg.task, a.app, a.card)
+        written.append(a.manifest)
     print("\n".join(f"wrote {p} ({os.path.getsize(p)} bytes)" for p in written))
+
+
+def update_manifest(path: str, task: str, app: str, card: str) -> None:
+    """manifest.json = [{"task", "weights", "card"}, ...] with file names relative to the manifest's folder."""
+    entries = json.load(open(path)) if os.path.exists(path) else []
+    folder = os.path.dirname(os.path.abspath(path))
+    entry = {"task": task, "weights": os.path.relpath(os.path.abspath(app), folder),
+             "card": os.path.relpath(os.path.abspath(card), folder)}
+    entries = [e for e in entries if e.get("task") != task] + [entry]
+    order = {"sudoku": 0, "maze": 1, "arc": 2}
+    entries.sort(key=lambda e: order.get(e["task"], 9))
+    with open(path, "w") as f:
+        json.dump(entries, f, indent=1)
+        f.write("\n")
 
 
 if __name__ == "__main__":

@@ -84,7 +84,9 @@ def main(argv=None) -> dict:
     if not a.no_final_eval:
         result["eval"] = trainer.evaluate()
     if trainer.rank == 0:
-        print(json.dumps({k: v for k, v in result.items()}, default=float, indent=1))
+        brief = {**result, "eval": [{k: v for k, v in r.items() if k != "exact_accuracy_per_step"}
+                                    for r in result.get("eval", [])]}
+        print(json.dumps(brief, default=float))
     return result
 
 

@@ -37,7 +37,10 @@ def test_app_export_matches_ema_weights_and_card(run, tmp_path):
     acc = tmp_path / "acc.json"
     acc.write_text(json.dumps({"heldout_easy": {"exact_accuracy": 0.0}}))
     export.main(["--run", run_dir, "--weights", "ema", "--app", str(tmp_path / "m.safetensors"),
-                 "--card", str(tmp_path / "m.json"), "--accuracy", str(acc)])
+                 "--card", str(tmp_path / "m.json"), "--accuracy", str(acc),
+                 "--manifest", str(tmp_path / "manifest.json")])
+    assert json.loads((tmp_path / "manifest.json").read_text()) == [
+        {"task": "sudoku", "weights": "m.safetensors", "card": "m.json"}]
     tensors, cfg, meta = load_app(tmp_path / "m.safetensors")
     assert cfg.hidden_size == 16 and cfg.task == "sudoku" and meta["token_map"][1] == "blank"
     ema = torch.load(f"{run_dir}/ckpt.pt", weights_only=False)["ema"]["shadow"]
