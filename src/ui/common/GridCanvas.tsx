@@ -29,6 +29,7 @@ export function GridCanvas(p: GridCanvasProps) {
   const canvas = useRef<HTMLCanvasElement>(null);
   const [width, setWidth] = useState(0);
   const [tip, setTip] = useState<{ x: number; y: number; text: string } | null>(null);
+  const [focused, setFocused] = useState(false);
   const dragging = useRef(false);
   const lastCell = useRef(-1);
 
@@ -56,7 +57,7 @@ export function GridCanvas(p: GridCanvasProps) {
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
     ctx.clearRect(0, 0, cssW, cssH);
     p.paint(ctx, size);
-    if (p.cursor != null && p.cursor >= 0) {
+    if (focused && p.cursor != null && p.cursor >= 0) {
       const r = Math.floor(p.cursor / p.cols);
       const c = p.cursor % p.cols;
       ctx.strokeStyle = '#38bdf8';
@@ -116,6 +117,8 @@ export function GridCanvas(p: GridCanvasProps) {
         onPointerCancel={endDrag}
         onPointerLeave={() => setTip(null)}
         onKeyDown={p.onKeyDown}
+        onFocus={() => setFocused(true)}
+        onBlur={() => setFocused(false)}
       />
       {tip && (
         <div
