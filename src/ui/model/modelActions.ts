@@ -38,7 +38,7 @@ function progressTo(name: string, phase: 'download' | 'read') {
   };
 }
 
-async function install(source: ModelSource, cacheKey: string | null, seq: number): Promise<boolean> {
+async function install(source: ModelSource, cacheKey: string | null, seq: number, cardUrl?: string): Promise<boolean> {
   const st = useStore.getState();
   st.setLoading({ name: source.name, phase: 'parse', loaded: source.bytes.byteLength, total: source.bytes.byteLength, startedAt: performance.now() });
   const info = await solverClient().load(source, askConfirm(source.name));
@@ -52,6 +52,7 @@ async function install(source: ModelSource, cacheKey: string | null, seq: number
   if (previous) solverClient().unload(previous.id);
   const s = useStore.getState();
   s.setModel(task, info);
+  if (cardUrl) mergeCard(task, info.id, cardUrl);
   s.setModelError(null);
   if (cacheKey) s.setSetting('modelKeys', { ...s.settings.modelKeys, [task]: cacheKey });
   if (s.settings.task !== task) s.setSetting('task', task);
@@ -70,16 +71,28 @@ async function guarded(name: string, work: (seq: number) => Promise<void>) {
   }
 }
 
-export function loadModelFromUrl(url: string, remember = true) {
+/** The shipped card (models/<name>.json) may say more than the card inside the weights (accuracy, timing). */
+async function mergeCard(task: TaskKind, modelId: string, cardUrl: string) {
+  try {
+    const res = await fetch(cardUrl);
+    if (!res.ok) return;
+    const card = (await res.json()) as Record<string, unknown>;
+    const current = useStore.getState().models[task];
+    if (current?.id === modelId) useStore.getState().setModel(task, { ...current, card: { ...(current.card ?? {}), ...card } });
+  } catch {
+    // The card is extra information; the model works without it.
+  }
+}
+
+export function loadModelFromUrl(url: string, remember = true, cardUrl?: string) {
   const name = decodeURIComponent(new URL(url, location.href).pathname.split('/').pop() || url);
   if (remember) useStore.getState().setSetting('lastModelUrl', url);
   return guarded(name, async (seq) => {
     const fetched = await fetchModel(url, name, progressTo(name, 'download'));
-    const ok = await install({ format: 'app', name, bytes: fetched.bytes }, url, seq).catch(async (e) => {
+    await install({ format: 'app', name, bytes: fetched.bytes }, url, seq, cardUrl).catch(async (e) => {
       if (!fetched.fromCache) await cacheDelete(url); // do not keep a file that does not load
       throw e;
     });
-    void ok;
   });
 }
 
@@ -135,8 +148,9 @@ export async function fetchManifest(): Promise<ManifestEntry[]> {
   return useStore.getState().manifest!;
 }
 
-export function defaultModelUrl(entry: ManifestEntry): string {
-  return new URL(`${import.meta.env.BASE_URL}models/${entry.weights}`, location.href).href;
+/** Manifest paths are relative to models/ (a leading "models/" is accepted too). */
+export function shippedUrl(file: string): string {
+  return new URL(`${import.meta.env.BASE_URL}models/${file.replace(/^(\.\/)?models\//, '')}`, location.href).href;
 }
 
 const autoTried = new Set<TaskKind>();
@@ -146,10 +160,17 @@ export async function autoLoadModel(task: TaskKind) {
   if (autoTried.has(task) || useStore.getState().models[task]) return;
   autoTried.add(task);
   const key = useStore.getState().settings.modelKeys[task];
+  const entry = (await fetchManifest()).find((m) => m.task === task);
   if (key) {
     const res = await cacheGet(key);
-    if (res) return loadCachedModel(describeCached(key, res));
+    if (res) {
+      await loadCachedModel(describeCached(key, res));
+      if (entry && key === shippedUrl(entry.weights) && entry.card) {
+        const info = useStore.getState().models[task];
+        if (info) await mergeCard(task, info.id, shippedUrl(entry.card));
+      }
+      return;
+    }
   }
-  const entry = (await fetchManifest()).find((m) => m.task === task);
-  if (entry && !useStore.getState().models[task]) return loadModelFromUrl(defaultModelUrl(entry), false);
+  if (entry && !useStore.getState().models[task]) return loadModelFromUrl(shippedUrl(entry.weights), false, entry.card ? shippedUrl(entry.card) : undefined);
 }

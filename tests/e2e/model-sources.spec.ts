@@ -1,0 +1,50 @@
+import { test, expect } from '@playwright/test';
+import { readFileSync } from 'node:fs';
+import { fixtureModel, openApp, watchConsole } from './helpers';
+
+test('load a model from a URL (kept in the cache) and by drag-and-drop', async ({ page }) => {
+  const problems = watchConsole(page);
+  const bytes = readFileSync(fixtureModel('sudoku-att-h64'));
+  const url = 'https://models.example.test/trm/sudoku-att.safetensors';
+  let downloads = 0;
+  await page.route(url, (route) => {
+    downloads++;
+    return route.fulfill({
+      status: 200,
+      body: bytes,
+      headers: { 'content-type': 'application/octet-stream', 'content-length': String(bytes.length), 'access-control-allow-origin': '*' },
+    });
+  });
+  await openApp(page);
+  await page.getByLabel('Model URL').fill(url);
+  await page.getByRole('button', { name: 'Load URL' }).click();
+  await expect(page.getByTestId('model-card')).toContainText('sudoku-att-h64', { timeout: 60_000 });
+  const cached = page.getByRole('list', { name: 'Cached models' });
+  await expect(cached).toContainText('sudoku-att.safetensors');
+  await expect(cached).toContainText('520.9 KB');
+
+  // Loading the same URL again comes from the Cache API, not the network.
+  await page.getByRole('button', { name: 'Load URL' }).click();
+  await expect(page.getByTestId('model-progress')).toHaveCount(0, { timeout: 60_000 });
+  expect(downloads).toBe(1);
+
+  // A URL that answers 404: a clear message, the model stays.
+  await page.route('https://models.example.test/missing.safetensors', (r) => r.fulfill({ status: 404, body: 'no', headers: { 'access-control-allow-origin': '*' } }));
+  await page.getByLabel('Model URL').fill('https://models.example.test/missing.safetensors');
+  await page.getByRole('button', { name: 'Load URL' }).click();
+  await expect(page.getByTestId('model-error')).toContainText('HTTP 404');
+  await expect(page.getByTestId('model-card')).toContainText('sudoku-att-h64');
+
+  // Drag and drop a file onto the drop zone.
+  const mlp = readFileSync(fixtureModel('sudoku-mlp-h64')).toString('base64');
+  const dataTransfer = await page.evaluateHandle((b64) => {
+    const dt = new DataTransfer();
+    const raw = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+    dt.items.add(new File([raw], 'dropped.safetensors'));
+    return dt;
+  }, mlp);
+  await page.getByText('Drop a model here').dispatchEvent('drop', { dataTransfer });
+  await expect(page.getByTestId('model-card')).toContainText('sudoku-mlp-h64', { timeout: 60_000 });
+  await expect(cached).toContainText('dropped.safetensors');
+  expect(problems.filter((p) => !p.includes('404'))).toEqual([]); // the 404 above is logged by the browser itself
+});
