@@ -242,7 +242,7 @@ class Trainer:
             if self.step % st.log_every == 0:
                 rate = window_steps * self.s.global_batch / max(1e-9, now - window_t)
                 window_t, window_steps = now, 0
-                row = acc.row(self.step, self.examples, self.elapsed, rate, self.flops_per_ex_step)
+                row = acc.row(self.step, self.examples, self.elapsed, rate, self.flops_per_ex_step, self.world)
                 if self.rank == 0:
                     self.log.append(row)
                 acc = _Accumulator()
@@ -274,9 +274,10 @@ class _Accumulator:
         for k, v in m.items():
             self.sums[k] = self.sums.get(k, 0.0) + v
 
-    def row(self, step, examples, elapsed, rate, flops) -> dict:
+    def row(self, step, examples, elapsed, rate, flops, world: int = 1) -> dict:
+        """Averages over the window; losses per example of this rank's slice (metrics are rank 0's rows)."""
         s, count = self.sums, max(1.0, self.sums.get("count", 0.0))
-        batch_rows = examples / max(1, step)  # global batch
+        batch_rows = examples / max(1, step) / world
         return {
             "step": step, "examples": examples, "elapsed_s": round(elapsed, 2), "lr": s["lr"] / self.n,
             "loss": s["loss"] / self.n / batch_rows, "lm_loss": s["lm_loss"] / self.n / batch_rows,
