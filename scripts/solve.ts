@@ -1,0 +1,133 @@
+// `npm run solve -- --model <file> --task sudoku|maze|arc --puzzle <text or file> [--backend webgpu|cpu]
+//   [--steps 16] [--json] [--yaml all_config.yaml] [--puzzle-id N] [--early-halt]`
+// Loads our safetensors (or an official `step_N` through the torch reader), encodes the puzzle with the task
+// codec, runs the TRM (WebGPU through Dawn in Node, or the CPU reference) and prints each supervision step's
+// answer and q_halt, then whether the final answer obeys the rules. --json prints the whole trace instead.
+import { existsSync, readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import type { ModelBundle } from '../src/core/bundle';
+import type { TaskKind } from '../src/core/config';
+import { CpuEngine } from '../src/core/reference';
+import {
+  checkMazePath, checkSudoku, decodeArcGrid, decodeMaze, decodeSudoku, encodeArcGrid, encodeMaze, encodeSudoku,
+  formatMaze, formatSudokuPretty, parseMaze, parseSudoku, assertArcGrid,
+} from '../src/core/tasks';
+import type { StepTrace, Trace, TrmEngine } from '../src/core/trace';
+import { loadAppModel } from '../src/core/weights/app-format';
+import { loadOfficialBundle } from '../src/core/weights/torch';
+import { openFileSource } from '../src/core/weights/torch/node-source';
+
+const USAGE = 'usage: npm run solve -- --model <file> --task sudoku|maze|arc --puzzle <text or file> [--backend webgpu|cpu] [--steps 16] [--json] [--yaml all_config.yaml] [--puzzle-id N] [--early-halt]';
+
+interface Codec {
+  encode(text: string): Int32Array;
+  show(preds: Int32Array): string;
+  verdict(preds: Int32Array): string;
+}
+
+function codecFor(task: TaskKind, puzzleText: string): Codec {
+  if (task === 'sudoku') {
+    const puzzle = parseSudoku(puzzleText);
+    return {
+      encode: () => encodeSudoku(puzzle),
+      show: (p) => formatSudokuPretty(decodeSudoku(p)),
+      verdict: (p) => {
+        const c = checkSudoku(puzzle, decodeSudoku(p));
+        return c.solved ? 'solved: complete, no conflicts, givens kept' : `not solved: ${c.complete ? 'complete' : 'has blanks'}, ${c.conflicts.length} conflicting cells, givens ${c.keepsGivens ? 'kept' : 'changed'}`;
+      },
+    };
+  }
+  if (task === 'maze') {
+    const maze = parseMaze(puzzleText);
+    return {
+      encode: () => encodeMaze(maze),
+      show: (p) => formatMaze(decodeMaze(p)),
+      verdict: (p) => {
+        const c = checkMazePath(maze, decodeMaze(p));
+        return c.valid ? `valid path of ${c.length} cells${c.optimal ? ' (shortest)' : ''}` : `not a valid path: ${c.problems.join('; ')}`;
+      },
+    };
+  }
+  const grid: unknown = JSON.parse(puzzleText);
+  assertArcGrid(grid, 'ARC input grid');
+  return {
+    encode: () => encodeArcGrid(grid),
+    show: (p) => decodeArcGrid(p).map((r) => r.join('')).join('\n'),
+    verdict: () => 'ARC has no rule check: compare with the expected output grid',
+  };
+}
+
+async function loadModel(file: string, task: TaskKind, yamlFile: string | undefined, puzzleId: number): Promise<{ bundle: ModelBundle; puzzleId: number }> {
+  const head = readFileSync(file).subarray(0, 2);
+  if (head[0] === 0x50 && head[1] === 0x4b) {
+    // A zip: an official `step_N` torch checkpoint. Keep only the puzzle-embedding row we need (ARC tables are GBs).
+    const yaml = yamlFile ? readFileSync(yamlFile, 'utf8') : null;
+    const bundle = await loadOfficialBundle(await openFileSource(file), { yaml, task, rows: [puzzleId] });
+    if (bundle.needsConfirmation) console.error(`note: no all_config.yaml given; assumed ${bundle.assumed.join(', ')} (pass --yaml to be exact)`);
+    return { bundle, puzzleId: 0 };
+  }
+  return { bundle: await loadAppModel(new Uint8Array(readFileSync(file))), puzzleId };
+}
+
+// Dawn's instance must outlive the device (a collected instance aborts pending pipeline compiles).
+let dawn: GPU | undefined;
+
+async function makeEngine(backend: string, bundle: ModelBundle): Promise<{ engine: TrmEngine; device?: GPUDevice; label: string }> {
+  if (backend === 'cpu') return { engine: new CpuEngine(bundle), label: 'CPU reference' };
+  const { create, globals } = await import('webgpu');
+  Object.assign(globalThis, globals);
+  dawn = create([]) as unknown as GPU;
+  const { requestTrmDevice, WebGpuEngine } = await import('../src/gpu');
+  const { loadShaderSources } = await import('../src/gpu/shaders-node');
+  const { device, adapterInfo } = await requestTrmDevice(dawn);
+  const engine = await WebGpuEngine.create(device, bundle, { batch: 1, shaders: loadShaderSources() });
+  return { engine, device, label: `WebGPU (${adapterInfo})` };
+}
+
+function traceJson(t: Trace): unknown {
+  return JSON.parse(JSON.stringify(t, (_k, v) => (ArrayBuffer.isView(v) ? Array.from(v as unknown as ArrayLike<number>) : v)));
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      model: { type: 'string' }, task: { type: 'string' }, puzzle: { type: 'string' }, backend: { type: 'string', default: 'webgpu' },
+      steps: { type: 'string' }, json: { type: 'boolean', default: false }, yaml: { type: 'string' }, 'puzzle-id': { type: 'string', default: '0' },
+      'early-halt': { type: 'boolean', default: false },
+    },
+  });
+  const task = values.task as TaskKind;
+  if (!values.model || !values.puzzle || !['sudoku', 'maze', 'arc'].includes(task) || !['webgpu', 'cpu'].includes(values.backend!)) {
+    console.error(USAGE);
+    process.exit(2);
+  }
+  const puzzleText = existsSync(values.puzzle) ? readFileSync(values.puzzle, 'utf8') : values.puzzle;
+  const codec = codecFor(task, puzzleText);
+  const { bundle, puzzleId } = await loadModel(values.model, task, values.yaml, Number(values['puzzle-id']));
+  if (bundle.config.task !== task) console.error(`note: the model was trained for ${bundle.config.task}; solving as ${task}`);
+  const tokens = codec.encode(puzzleText);
+  const { engine, device, label } = await makeEngine(values.backend!, bundle);
+  const steps = values.steps ? Number(values.steps) : bundle.config.halt_max_steps;
+  const t0 = performance.now();
+  const onStep = values.json
+    ? undefined
+    : (s: StepTrace) => {
+        console.log(`\nstep ${s.step}  q_halt ${s.qHalt[0].toFixed(3)} (${s.qHalt[0] > 0 ? 'would halt' : 'continue'})  ${(performance.now() - t0).toFixed(0)} ms`);
+        console.log(codec.show(s.preds));
+      };
+  if (!values.json) console.log(`${label}: ${values.model}, ${task}, ${steps} steps`);
+  try {
+    const trace = await engine.solve({ tokens, puzzleIds: Int32Array.of(puzzleId) }, { steps, onStep, earlyHalt: values['early-halt'], recordLogits: values.json });
+    const last = trace.steps[trace.steps.length - 1];
+    if (values.json) console.log(JSON.stringify(traceJson(trace)));
+    else if (last) console.log(`\nfinal answer after step ${last.step}: ${codec.verdict(last.preds)}; halting head first said halt at step ${trace.haltStep[0] || 'never'}`);
+  } finally {
+    engine.dispose();
+    device?.destroy();
+  }
+}
+
+main().catch((e: unknown) => {
+  console.error(e instanceof Error ? `${e.name}: ${e.message}` : e);
+  process.exit(1);
+});
