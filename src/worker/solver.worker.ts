@@ -48,12 +48,26 @@ async function load(requestId: number, source: ModelSource) {
   }
 }
 
-async function solve(msg: Extract<ToWorker, { type: 'solve' }>) {
-  const { requestId } = msg;
-  if (!models.has(msg.modelId)) throw new Error('That model is no longer loaded; load it again.');
+// Solves run one at a time: an engine's buffers serve one solve, and a cancelled solve may still be
+// finishing its current step when the next one is asked for.
+let queue: Promise<unknown> = Promise.resolve();
+
+function enqueueSolve(msg: Extract<ToWorker, { type: 'solve' }>): Promise<void> {
   const abort = new AbortController();
-  solves.set(requestId, abort);
+  solves.set(msg.requestId, abort);
+  const run = queue.then(() => solve(msg, abort));
+  queue = run.catch(() => undefined);
+  return run;
+}
+
+async function solve(msg: Extract<ToWorker, { type: 'solve' }>, abort: AbortController) {
+  const { requestId } = msg;
   try {
+    if (abort.signal.aborted) {
+      send({ type: 'done', requestId, haltStep: 0, cancelled: true });
+      return;
+    }
+    if (!models.has(msg.modelId)) throw new Error('That model is no longer loaded; load it again.');
     const chosen = await engineFor(msg.modelId, msg.engine);
     send({ type: 'engine', requestId, kind: chosen.kind, notice: chosen.notice });
     const onStep = (step: StepTrace) => {
@@ -95,7 +109,8 @@ function disposeModel(modelId: string) {
   for (const [key, e] of engines) {
     if (!key.startsWith(`${modelId}:`)) continue;
     engines.delete(key);
-    e.then((c) => c.engine.dispose(), () => undefined);
+    // After the solves already queued: one of them may still be using this engine.
+    queue = queue.then(() => e.then((c) => c.engine.dispose(), () => undefined));
   }
 }
 
@@ -112,7 +127,7 @@ self.onmessage = (e: MessageEvent<ToWorker>) => {
       waitingConfirm.delete(msg.requestId);
       break;
     case 'solve':
-      solve(msg).catch(fail);
+      enqueueSolve(msg).catch(fail);
       break;
     case 'cancel':
       solves.get(msg.requestId)?.abort();

@@ -38,3 +38,8 @@ export async function shot(page: Page, info: TestInfo, name: string) {
 export function canvasPixels(page: Page, testId: string) {
   return page.getByTestId(testId).evaluate((c) => (c as HTMLCanvasElement).toDataURL());
 }
+
+/** The CPU reference is much faster than WebGPU emulated by SwiftShader; tests that only need a trace use it. */
+export async function useCpuEngine(page: Page) {
+  await page.getByRole('combobox', { name: 'Engine' }).selectOption('cpu');
+}

@@ -1,5 +1,5 @@
 import { test, expect, type Page } from '@playwright/test';
-import { loadFixture, openApp, watchConsole } from './helpers';
+import { loadFixture, openApp, useCpuEngine, watchConsole } from './helpers';
 
 /** Presses Tab until the focused element matches, failing after `max` presses. */
 async function tabTo(page: Page, describe: string, matches: () => boolean, max = 40) {
@@ -14,6 +14,7 @@ test('keyboard only: enter a Sudoku, solve, scrub the timeline, with visible foc
   const problems = watchConsole(page);
   await openApp(page);
   await loadFixture(page); // a file chooser is outside the page; everything after this is keyboard only
+  await useCpuEngine(page);
   await page.locator('body').focus();
 
   await tabTo(page, 'the Sudoku grid', () => document.activeElement?.getAttribute('role') === 'gridcell');

@@ -1,5 +1,5 @@
 import { test, expect } from '@playwright/test';
-import { canvasPixels, loadFixture, openApp, shot, watchConsole } from './helpers';
+import { canvasPixels, loadFixture, openApp, shot, useCpuEngine, watchConsole } from './helpers';
 
 const EASY = '53..7....6..195....98....6.8...6...34..8.3..17...2...6.6....28....419..5....8..79';
 
@@ -40,6 +40,7 @@ test('solve with a tiny fixture model, scrub the timeline and see the heatmap ch
   await openApp(page);
   await expect(page.getByTestId('no-default-model').or(page.getByTestId('model-card'))).toBeVisible();
   await loadFixture(page);
+  await useCpuEngine(page);
   await page.getByLabel('Paste 81 characters').fill(EASY);
   await page.getByRole('button', { name: 'Load text' }).click();
   await page.getByRole('button', { name: 'Solve', exact: true }).click();
@@ -77,6 +78,7 @@ test('a contradictory Sudoku is flagged before solving; the attempt still runs i
   const problems = watchConsole(page);
   await openApp(page);
   await loadFixture(page);
+  await useCpuEngine(page);
   await page.getByLabel('Paste 81 characters').fill('55' + '.'.repeat(79));
   await page.getByRole('button', { name: 'Load text' }).click();
   await page.getByRole('button', { name: 'Solve', exact: true }).click();

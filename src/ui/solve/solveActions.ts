@@ -59,15 +59,21 @@ export function startSolve(force = false): string | null {
   });
   s.setPlayback({ position: 0, playing: false, follow: true, inner: null });
   done.then(
-    ({ haltStep, cancelled }) => useStore.getState().patchRun(task, requestId, { status: cancelled ? 'cancelled' : 'done', haltStep }),
+    ({ haltStep, cancelled }) => {
+      if (useStore.getState().runs[task]?.status === 'cancelled') return; // cancelled in the UI already
+      useStore.getState().patchRun(task, requestId, { status: cancelled ? 'cancelled' : 'done', haltStep });
+    },
     (e: Error) => useStore.getState().patchRun(task, requestId, { status: 'error', error: e.message }),
   );
   return null;
 }
 
+/** Stops at once in the UI; the worker stops at its next check (an engine may finish the step it is in). */
 export function cancelSolve() {
   const s = useStore.getState();
   const run = s.runs[s.settings.task];
-  if (run?.status === 'running') solverClient().cancel(run.requestId);
-  else if (current) solverClient().cancel(current.requestId);
+  if (run?.status === 'running') {
+    solverClient().cancel(run.requestId);
+    s.patchRun(run.task, run.requestId, { status: 'cancelled' });
+  } else if (current) solverClient().cancel(current.requestId);
 }

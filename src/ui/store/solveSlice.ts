@@ -47,7 +47,7 @@ export const createSolveSlice: StateCreator<AppState, [], [], SolveSlice> = (set
   addStep: (task, requestId, step) =>
     set((s) => {
       const run = s.runs[task];
-      if (!run || run.requestId !== requestId) return {};
+      if (!run || run.requestId !== requestId || run.status !== 'running') return {}; // late steps after a cancel
       return { runs: { ...s.runs, [task]: { ...run, steps: [...run.steps, step] } } };
     }),
 });

@@ -84,7 +84,7 @@ function RunView({ run }: { run: Run }) {
       <p className="text-xs text-slate-400">
         {run.modelName} · {run.engine === 'webgpu' ? 'WebGPU' : run.engine === 'cpu' ? 'CPU reference' : 'starting'} ·{' '}
         {run.status === 'running' ? `solving, ${run.steps.length} of ${run.totalSteps} steps` : run.status}
-        {run.forced ? ' · solved although the input breaks the rules' : ''}
+        {run.forced ? ' · solved despite the warning about its input' : ''}
       </p>
       <Timeline count={run.steps.length} total={run.totalSteps} evaluations={evaluations} haltAt={haltAt} />
       <div

@@ -51,14 +51,15 @@ export function paintTokens(
       }
     }
     if (o.wrong?.has(i) && task !== 'sudoku') {
-      ctx.strokeStyle = '#f43f5e';
-      ctx.lineWidth = Math.max(1, size / 6);
+      // A red corner mark: visible on every colour without hiding the predicted cell.
+      const m = Math.max(3, size * 0.45);
+      ctx.fillStyle = '#f43f5e';
       ctx.beginPath();
-      ctx.moveTo(x + 2, y + 2);
-      ctx.lineTo(x + size - 2, y + size - 2);
-      ctx.moveTo(x + size - 2, y + 2);
-      ctx.lineTo(x + 2, y + size - 2);
-      ctx.stroke();
+      ctx.moveTo(x + size - m, y);
+      ctx.lineTo(x + size, y);
+      ctx.lineTo(x + size, y + m);
+      ctx.closePath();
+      ctx.fill();
     }
   }
   if (o.changed) {
