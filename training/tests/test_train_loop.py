@@ -122,3 +122,9 @@ def test_fresh_overwrites(sudoku_data, tmp_path):
     t = Trainer(s, Steering(run_dir=run, max_steps=1, log_every=1, ckpt_every_s=1e9, quiet=True, fresh=True))
     assert t.step == 0
     shutil.rmtree(run)
+
+
+def test_batch_larger_than_an_epoch_is_a_clear_error(sudoku_data):
+    s = TrainSampler(sudoku_data, global_batch=10_000, seed=0)
+    with pytest.raises(ValueError, match="lower --global-batch"):
+        s.next_batch("cpu")

@@ -40,6 +40,7 @@ class TrainSampler:
         while True:
             ex, pz = [], []
             size = 0
+            batch_began_at = self.start
             while self.start < self.n_groups and size < self.global_batch:
                 g = self.order[self.start]
                 self.start += 1
@@ -51,6 +52,10 @@ class TrainSampler:
                 size += take
             if size == self.global_batch:
                 return np.concatenate(ex), np.concatenate(pz)
+            if batch_began_at == 0:  # a whole epoch was drawn and did not fill one batch
+                raise ValueError(
+                    f"one epoch of this dataset ({self.n_groups} groups, {size} examples drawn) cannot fill a global "
+                    f"batch of {self.global_batch}: lower --global-batch or use a larger dataset")
             self._new_epoch(self.epoch + 1)  # the incomplete tail of an epoch is dropped
 
     def next_batch(self, device) -> dict[str, torch.Tensor]:
