@@ -67,7 +67,11 @@ export default defineConfig({
   // The app's own dependency cache: vitest runs in the same checkout rewrite node_modules/.vite/deps.
   cacheDir: process.env.VITEST ? undefined : 'node_modules/.vite-app',
   // Pre-bundled up front: discovering them on first use (the worker imports yaml) makes Vite reload the page.
-  optimizeDeps: { include: ['react', 'react-dom', 'react-dom/client', 'react/jsx-runtime', 'react/jsx-dev-runtime', 'zustand', 'zustand/middleware', 'yaml'] },
+  // Without HMR a late discovery would leave the page on stale chunks (HTTP 504), so e2e runs optimize only these.
+  optimizeDeps: {
+    include: ['react', 'react-dom', 'react-dom/client', 'react/jsx-runtime', 'react/jsx-dev-runtime', 'zustand', 'zustand/middleware', 'yaml'],
+    noDiscovery: !!process.env.TRM_NO_HMR,
+  },
   preview: { host: '127.0.0.1' },
   test: {
     projects: [
