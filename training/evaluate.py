@@ -24,15 +24,8 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from data.official_format import load_split  # noqa: E402
 from data.sudoku_aug import encode  # noqa: E402
 from data.sudoku_csv import benchmark_files, read_sudoku_csv  # noqa: E402
-from trainer.evaluation import evaluate_arrays  # noqa: E402
+from trainer.evaluation import evaluate_arrays, strided  # noqa: E402
 from trainer.model_io import load_model  # noqa: E402
-
-
-def strided(n_rows: int, limit: int) -> np.ndarray:
-    """A fixed, evenly spread sample (the benchmark files are sorted, so the first rows are not typical)."""
-    if not limit or limit >= n_rows:
-        return np.arange(n_rows)
-    return np.floor(np.arange(limit) * (n_rows / limit)).astype(np.int64)
 
 
 def sudoku_csv_arrays(path: str, limit: int):

@@ -7,6 +7,13 @@ import numpy as np
 import torch
 
 
+def strided(n_rows: int, limit: int) -> np.ndarray:
+    """A fixed, evenly spread sample of `limit` row indices (0 = all rows); files and splits are often sorted."""
+    if not limit or limit >= n_rows:
+        return np.arange(n_rows)
+    return np.floor(np.arange(limit) * (n_rows / limit)).astype(np.int64)
+
+
 @torch.inference_mode()
 def evaluate_arrays(act_model, inputs: np.ndarray, labels: np.ndarray, puzzle_identifiers: np.ndarray,
                     batch_size: int = 256, device="cpu", steps: int | None = None, ignore_label_id: int = 0,

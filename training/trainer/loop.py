@@ -23,7 +23,7 @@ from trm import ACTLossHead, TrmConfig
 from .checkpointing import CKPT_NAME, check_settings, load_trainer_checkpoint, save_atomic
 from .curves import EVAL_FIELDS, TRAIN_FIELDS, CsvLog, plot_run
 from .ema import EMA
-from .evaluation import evaluate_arrays
+from .evaluation import evaluate_arrays, strided
 from .optim import lr_at, make_optimizer, sign_sgd_embedding_step
 from .sampler import TrainSampler
 from .settings import RunSettings, train_flops_per_example_step
@@ -202,8 +202,8 @@ class Trainer:
 
     def evaluate(self, n: int | None = None) -> list[dict]:
         meta, arr = load_split(self.s.data, self.steer.eval_split)
-        n = min(n or self.steer.eval_n, len(arr["inputs"]))
-        ex = np.arange(n)
+        ex = strided(len(arr["inputs"]), n or self.steer.eval_n)  # evenly spread: test splits are sorted
+        n = len(ex)
         pz = np.searchsorted(arr["puzzle_indices"], ex, side="right") - 1
         rows = []
         for which in ["raw"] + (["ema"] if self.ema else []):
