@@ -48,3 +48,25 @@ test('load a model from a URL (kept in the cache) and by drag-and-drop', async (
   await expect(cached).toContainText('dropped.safetensors');
   expect(problems.filter((p) => !p.includes('404'))).toEqual([]); // the 404 above is logged by the browser itself
 });
+
+test('the shipped default model loads by itself, with its card', async ({ page }) => {
+  const problems = watchConsole(page);
+  const bytes = readFileSync(fixtureModel('sudoku-mlp-h64'));
+  await page.route('**/models/manifest.json', (r) =>
+    r.fulfill({ json: [{ task: 'sudoku', weights: 'sudoku.safetensors', card: 'sudoku.json' }] }),
+  );
+  await page.route('**/models/sudoku.safetensors', (r) =>
+    r.fulfill({ body: bytes, headers: { 'content-type': 'application/octet-stream', 'content-length': String(bytes.length) } }),
+  );
+  await page.route('**/models/sudoku.json', (r) =>
+    r.fulfill({ json: { trained_on: 'a test manifest', accuracy: { exact_puzzle: 0.873 } } }),
+  );
+  await openApp(page);
+  const card = page.getByTestId('model-card');
+  await expect(card).toContainText('sudoku-mlp-h64', { timeout: 60_000 });
+  await expect(card).toContainText('a test manifest');
+  await expect(card).toContainText('87.3%');
+  await page.getByRole('tab', { name: 'Maze' }).click();
+  await expect(page.getByTestId('no-default-model')).toContainText('No default model is shipped for Maze');
+  expect(problems).toEqual([]);
+});
