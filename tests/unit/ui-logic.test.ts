@@ -121,3 +121,19 @@ describe('restoring stored puzzles', () => {
     expect(r.arc).toBeNull(); // no test input
   });
 });
+
+describe('download progress numbers', async () => {
+  const { rate } = await import('../../src/ui/model/download');
+  const { formatBytes, formatSeconds } = await import('../../src/ui/model/format');
+  it('gives speed and time left from bytes and elapsed time', () => {
+    const r = rate({ loaded: 5_000_000, total: 20_000_000 }, 0, 2000);
+    expect(r.speed).toBe(2_500_000);
+    expect(r.left).toBe(6);
+    expect(rate({ loaded: 10, total: null }, 0, 1000).left).toBeNull();
+  });
+  it('formats sizes and durations', () => {
+    expect(formatBytes(533352)).toBe('520.9 KB');
+    expect(formatBytes(1.5 * 2 ** 30)).toBe('1.50 GB');
+    expect(formatSeconds(125)).toBe('2 min 5 s');
+  });
+});

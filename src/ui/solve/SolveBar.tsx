@@ -16,6 +16,7 @@ export function SolveBar() {
   const arcTests = task === 'arc' ? (puzzle as { test: unknown[] }).test.length : 0;
   const arcTest = useStore((s) => Math.min(s.settings.arcTest, Math.max(0, arcTests - 1)));
   const setSetting = useStore((s) => s.setSetting);
+  const engineChoice = useStore((s) => s.settings.engine);
   const check = preflight(task, puzzle, model, arcTest);
   useEffect(() => {
     setMessage(null); // a message about the previous puzzle or model no longer applies
@@ -70,7 +71,11 @@ export function SolveBar() {
         <p className="text-sm text-slate-400">No model loaded for this task yet: see the model panel.</p>
       )}
       {check.blockers.length > 0 && model && <Notice tone="warn">{check.blockers.join(' ')}</Notice>}
-      {run?.engineNotice && <Notice tone="warn" testId="engine-notice">{run.engineNotice}</Notice>}
+      {run?.engineNotice && (
+        <Notice tone={engineChoice === 'cpu' ? 'info' : 'warn'} testId="engine-notice">
+          {run.engineNotice}
+        </Notice>
+      )}
       {run?.status === 'error' && <Notice tone="error">The solve failed: {run.error}</Notice>}
       {message && (
         <Notice tone={askForce ? 'warn' : 'error'} testId="solve-message">
