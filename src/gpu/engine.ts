@@ -161,7 +161,7 @@ export class WebGpuEngine implements TrmEngine {
         const p = `L_level.layers.${l}`;
         const t = `${tag} block ${l}`;
         if (c.mlp_t) {
-          out.push(k.matmul(`${t} mlp_t gate_up+SwiGLU`, { A: this.w(`${p}.mlp_t.gate_up_proj.weight`), B: h, C: b.mixAct, M: 2 * z.interT, N: z.H, K: z.S, batch: z.B, bBs: z.S * z.H, cBs: z.interT * z.H, cLd: z.H, bLayout: 'kn', epilogue: 'swiglu_m' }));
+          out.push(k.matmul(`${t} mlp_t gate_up+SwiGLU`, { A: this.w(`${p}.mlp_t.gate_up_proj.weight`), B: h, C: b.mixAct, M: 2 * z.interT, N: z.H, K: z.mixK, batch: z.B, bBs: z.S * z.H, cBs: z.interT * z.H, cLd: z.H, bLayout: 'kn', epilogue: 'swiglu_m' }));
           out.push(k.matmul(`${t} mlp_t down+residual`, { A: this.w(`${p}.mlp_t.down_proj.weight`), B: b.mixAct, C: h, M: z.S, N: z.H, K: z.interT, batch: z.B, bBs: z.interT * z.H, cBs: z.S * z.H, cLd: z.H, bLayout: 'kn', epilogue: 'accumulate' }));
           out.push(k.rmsCols(`${t} norm over positions`, h, z.B, z.S, z.H, eps));
         } else {

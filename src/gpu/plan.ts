@@ -26,6 +26,8 @@ export interface EngineSizes {
   V: number;
   rows: number; // B·S real rows
   rowsPadded: number;
+  /** Token-mixing inner size: S rounded up to 16, so W_t·h takes the vec4 matmul (mlp_t only, else S). */
+  mixK: number;
   inter: number;
   interT: number;
   headDim: number;
@@ -36,6 +38,9 @@ export interface EngineSizes {
 export function engineSizes(c: TrmConfig, batch: number): EngineSizes {
   const d = derivedSizes(c);
   const rows = batch * d.seqTotal;
+  // The token-mixing gate_up weights are zero-padded from S to mixK columns; the matmul then reads
+  // mixK − S rows past each puzzle's block (the next puzzle's rows, or padding rows), times zero.
+  const mixK = c.mlp_t ? Math.ceil(d.seqTotal / 16) * 16 : d.seqTotal;
   return {
     B: batch,
     S: d.seqTotal,
@@ -44,7 +49,8 @@ export function engineSizes(c: TrmConfig, batch: number): EngineSizes {
     H: c.hidden_size,
     V: c.vocab_size,
     rows,
-    rowsPadded: paddedRows(rows),
+    rowsPadded: paddedRows(rows + (mixK - d.seqTotal)),
+    mixK,
     inter: d.inter,
     interT: d.interT,
     headDim: d.headDim,
@@ -62,7 +68,8 @@ export function planBuffers(c: TrmConfig, batch: number): PlannedBuffer[] {
   const out: PlannedBuffer[] = [];
   for (const [name, shape] of Object.entries(expectedShapes(c))) {
     if (HOST_TENSORS.has(name)) continue;
-    out.push({ name, bytes: shape.reduce((a, s) => a * s, 1) * f, kind: 'weight' });
+    const elements = name.endsWith('mlp_t.gate_up_proj.weight') ? shape[0] * z.mixK : shape.reduce((a, s) => a * s, 1);
+    out.push({ name, bytes: elements * f, kind: 'weight' });
   }
   if (!c.mlp_t && c.pos_encodings === 'rope') {
     out.push({ name: 'rope_cos', bytes: z.S * (z.headDim / 2) * f, kind: 'weight' });

@@ -18,6 +18,14 @@ export function interleaveGateUp(w: Float32Array, inter: number, cols: number): 
   return out;
 }
 
+/** [rows][cols] → [rows][paddedCols] with zeros on the right. */
+export function padColumns(w: Float32Array, rows: number, cols: number, paddedCols: number): Float32Array {
+  if (paddedCols === cols) return w;
+  const out = new Float32Array(rows * paddedCols);
+  for (let r = 0; r < rows; r++) out.set(w.subarray(r * cols, (r + 1) * cols), r * paddedCols);
+  return out;
+}
+
 export function createStorage(device: GPUDevice, label: string, data: Float32Array | Uint32Array): GPUBuffer {
   const buf = device.createBuffer({
     label,
@@ -52,7 +60,7 @@ export function uploadWeights(device: GPUDevice, bundle: ModelBundle): Map<strin
     if (HOST_TENSORS.has(name)) continue;
     let data = t.data;
     if (name.endsWith('mlp.gate_up_proj.weight')) data = interleaveGateUp(data, z.inter, c.hidden_size);
-    else if (name.endsWith('mlp_t.gate_up_proj.weight')) data = interleaveGateUp(data, z.interT, z.S);
+    else if (name.endsWith('mlp_t.gate_up_proj.weight')) data = padColumns(interleaveGateUp(data, z.interT, z.S), 2 * z.interT, z.S, z.mixK);
     out.set(name, createStorage(device, name, data));
   }
   if (!c.mlp_t && c.pos_encodings === 'rope') {
