@@ -67,6 +67,17 @@ test('draw a maze: drag walls, place S and G, export and import the text form', 
   lines = await mazeText(page);
   expect(lines[2][2]).toBe('S');
 
+  // Paste the text form straight onto the grid (Ctrl+V): the exported maze comes back.
+  const exported = lines.join('\n');
+  await page.getByRole('button', { name: 'Clear' }).click();
+  await page.getByTestId('maze-editor').focus();
+  await page.getByTestId('maze-editor').evaluate((el, text) => {
+    const data = new DataTransfer();
+    data.setData('text/plain', text);
+    el.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true }));
+  }, exported);
+  expect((await mazeText(page)).join('\n')).toBe(exported);
+
   await page.getByRole('button', { name: 'Random hard maze' }).click();
   lines = await mazeText(page);
   expect(lines.join('').split('S').length - 1).toBe(1);

@@ -18,6 +18,14 @@ const TOOLS: { id: MazeTool; label: string; key: string }[] = [
   { id: 'goal', label: 'Goal G', key: 'G' },
 ];
 
+function downloadText(name: string, text: string) {
+  const a = document.createElement('a');
+  a.href = URL.createObjectURL(new Blob([text], { type: 'text/plain' }));
+  a.download = name;
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(a.href), 1000);
+}
+
 export function MazeEditor() {
   const maze = useStore((s) => s.puzzles.maze.present);
   const edit = useStore((s) => s.edit);
@@ -111,7 +119,21 @@ export function MazeEditor() {
 
   return (
     <EditorFrame task="maze" title="Maze 30×30" toolbar={toolbar}>
-      <div className="max-w-[34rem]">
+      <div
+        className="max-w-[34rem]"
+        onPaste={(e) => {
+          // Ctrl+V on the grid reads a maze in its text form.
+          const pasted = e.clipboardData.getData('text');
+          if (!pasted.includes('\n')) return;
+          e.preventDefault();
+          try {
+            edit('maze', mazeFromText(pasted));
+            setError(null);
+          } catch (err) {
+            setError((err as Error).message);
+          }
+        }}
+      >
         <GridCanvas
           rows={MAZE_SIZE}
           cols={MAZE_SIZE}
@@ -122,7 +144,7 @@ export function MazeEditor() {
           onKeyDown={onKeyDown}
           role="application"
           roleDescription="maze editor"
-          label={`Maze editor. Arrow keys move, Space applies the tool, W wall, E erase, S start, G goal. Cursor at ${cursorName}: ${cursorWhat}.`}
+          label={`Maze editor. Arrow keys move, Space applies the tool, W wall, E erase, S start, G goal, Ctrl+V pastes a maze as text. Cursor at ${cursorName}: ${cursorWhat}.`}
           testId="maze-editor"
           focusable
         />
@@ -151,6 +173,7 @@ export function MazeEditor() {
           <div className="flex gap-2">
             <Button variant="primary" onClick={importText}>Import text</Button>
             <Button onClick={() => navigator.clipboard?.writeText(mazeToText(maze)).catch(() => undefined)}>Copy current maze</Button>
+            <Button onClick={() => downloadText('maze.txt', mazeToText(maze) + '\n')}>Download .txt</Button>
           </div>
         </div>
       )}
