@@ -6,9 +6,11 @@ import type { Evaluation } from './evaluate';
 
 const SPEEDS = [1, 2, 4, 8, 16];
 
-export function Timeline({ count, total, evaluations, haltAt }: { count: number; total: number; evaluations: Evaluation[]; haltAt: number }) {
+export function Timeline({ count, total, evaluations, haltAt, streaming }: { count: number; total: number; evaluations: Evaluation[]; haltAt: number; streaming: boolean }) {
   const position = useStore((s) => Math.floor(s.playback.position));
   const playing = useStore((s) => s.playback.playing);
+  const follow = useStore((s) => s.playback.follow);
+  const setPlayback = useStore((s) => s.setPlayback);
   const speed = useStore((s) => s.settings.speed);
   const setSetting = useStore((s) => s.setSetting);
   const current = Math.min(position, count - 1);
@@ -26,6 +28,11 @@ export function Timeline({ count, total, evaluations, haltAt }: { count: number;
         <span className="text-sm tabular-nums" data-testid="timeline-step">
           Step {count ? current + 1 : 0} of {total}
         </span>
+        {streaming && !follow && (
+          <Button onClick={() => setPlayback({ follow: true, playing: false, inner: null, position: count - 1 })} className="text-xs">
+            Follow newest step
+          </Button>
+        )}
         <label className="ml-auto text-sm flex items-center gap-1">
           Speed
           <select

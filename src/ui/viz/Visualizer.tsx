@@ -86,7 +86,7 @@ function RunView({ run }: { run: Run }) {
         {run.status === 'running' ? `solving, ${run.steps.length} of ${run.totalSteps} steps` : run.status}
         {run.forced ? ' · solved despite the warning about its input' : ''}
       </p>
-      <Timeline count={run.steps.length} total={run.totalSteps} evaluations={evaluations} haltAt={haltAt} />
+      <Timeline count={run.steps.length} total={run.totalSteps} evaluations={evaluations} haltAt={haltAt} streaming={run.status === 'running'} />
       <div
         className={`text-sm rounded px-2 py-1 ${ev.solved ? 'bg-emerald-950 text-emerald-200' : 'bg-slate-800 text-slate-200'}`}
         data-testid="step-summary"
