@@ -64,7 +64,7 @@ def make_card(name: str, info: dict, cfg, run_dir: str | None, accuracy: dict | 
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     src = ap.add_mutually_exclusive_group(required=True)
-    src.add_argument("--run", help="training run directory (ckpt.pt + run.json)")
+    src.add_argument("--run", help="training run directory (ckpt.pt + run.json), or one checkpoint file in it")
     src.add_argument("--model", help="an app .safetensors file (re-export / ONNX)")
     ap.add_argument("--weights", default="ema", choices=["raw", "ema"])
     ap.add_argument("--app", help="write the app safetensors here")
@@ -80,6 +80,8 @@ def main(argv=None):
     if not (a.app or a.official or a.onnx):
         sys.exit("error: nothing to write: give --app, --official and/or --onnx")
     model, cfg, info = load_model(a.run or a.model, a.weights)
+    if a.run and os.path.isfile(a.run):  # a specific checkpoint file of a run: run.json sits beside it
+        a.run = os.path.dirname(os.path.abspath(a.run))
     written = []
     accuracy = json.load(open(a.accuracy)) if a.accuracy else None
     card = make_card(a.name or cfg.task, info, cfg, a.run, accuracy, a.dtype, a.notes)
