@@ -11,6 +11,8 @@ export interface Measurement {
   msPerStep: number | null;
   steps: number; // timed steps behind msPerStep
   error?: string; // why it did not run
+  /** max |logit - CPU reference logit| after step 1, when both ran. */
+  maxAbsLogitDiffVsCpu?: number;
 }
 
 export interface BenchCase {
@@ -133,6 +135,16 @@ export function formatTable(cases: BenchCase[]): string {
   const line = (r: TableRow) => `| ${keys.map((k, i) => (i < 2 ? r[k].padEnd(width[i]) : r[k].padStart(width[i]))).join(' | ')} |`;
   const rule = `|${keys.map((_, i) => (i < 2 ? ':' : '-') + '-'.repeat(width[i]) + (i < 2 ? '-' : ':')).join('|')}|`;
   return [line(rows[0]), rule, ...rows.slice(1).map(line)].join('\n');
+}
+
+/** Lines under the table: how far each column's step-1 logits are from the CPU reference's. */
+export function agreementNotes(cases: BenchCase[]): string[] {
+  const notes: string[] = [];
+  for (const c of cases) {
+    const parts = c.results.filter((r) => r.maxAbsLogitDiffVsCpu !== undefined).map((r) => `${r.engine} ${r.maxAbsLogitDiffVsCpu!.toExponential(1)}`);
+    if (parts.length) notes.push(`${describeConfig(c.config)} B=${c.batch}: ${parts.join(', ')}`);
+  }
+  return notes;
 }
 
 /** Lines under the table: every engine that did not run, and why. */

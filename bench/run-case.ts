@@ -18,8 +18,16 @@ export interface CaseJob {
   engines: BenchEngine[];
 }
 
-/** Times our WebGPU engine: mean ms per supervision step after `warmup` untimed steps. */
-export type WebGpuTimer = (bundle: ModelBundle, input: SolveInput, steps: number, warmup: number) => Promise<number>;
+/** Times our WebGPU engine: mean ms per supervision step after `warmup` untimed steps (+ step 1's logits when warmed up). */
+export type WebGpuTimer = (bundle: ModelBundle, input: SolveInput, steps: number, warmup: number) => Promise<{ msPerStep: number; firstLogits?: Float32Array }>;
+
+/** max |a - b| over two logit arrays of the same length. */
+export function maxAbsDiff(a: Float32Array, b: Float32Array): number {
+  if (a.length !== b.length) throw new Error(`logits hold ${a.length} and ${b.length} values`);
+  let m = 0;
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
+  return m;
+}
 
 export interface CaseEnv {
   bundle: ModelBundle;
@@ -36,6 +44,7 @@ export async function runCase(job: CaseJob, env: CaseEnv): Promise<BenchCase> {
   const { bundle } = env;
   const input = randomInput(bundle.config, job.batch);
   const results: Measurement[] = [];
+  const firstLogits = new Map<Measurement, Float32Array>();
   const log = env.log ?? (() => {});
   const tag = `${job.model} B=${job.batch}`;
 
@@ -46,7 +55,10 @@ export async function runCase(job: CaseJob, env: CaseEnv): Promise<BenchCase> {
     else {
       log(`${tag}: WebGPU engine, ${job.warmup} warm-up + ${job.steps} timed step(s)`);
       try {
-        results.push({ engine: 'webgpu', msPerStep: await w(bundle, input, job.steps, job.warmup), steps: job.steps });
+        const t = await w(bundle, input, job.steps, job.warmup);
+        const m: Measurement = { engine: 'webgpu', msPerStep: t.msPerStep, steps: job.steps };
+        results.push(m);
+        if (t.firstLogits) firstLogits.set(m, t.firstLogits);
       } catch (e) {
         results.push({ engine: 'webgpu', msPerStep: null, steps: 0, error: message(e) });
       }
@@ -72,7 +84,9 @@ export async function runCase(job: CaseJob, env: CaseEnv): Promise<BenchCase> {
             steps: job.steps,
             warmup: job.warmup,
           });
-          results.push({ engine, msPerStep: t.msPerStep, steps: t.steps });
+          const m: Measurement = { engine, msPerStep: t.msPerStep, steps: t.steps };
+          results.push(m);
+          firstLogits.set(m, t.firstLogits);
           break; // the wasm EP is only a fallback for a failed WebGPU EP
         } catch (e) {
           results.push({ engine, msPerStep: null, steps: 0, error: message(e) });
@@ -84,7 +98,10 @@ export async function runCase(job: CaseJob, env: CaseEnv): Promise<BenchCase> {
   if (job.engines.includes('cpu')) {
     log(`${tag}: CPU reference, ${job.cpuSteps} timed step(s)`);
     try {
-      results.push({ engine: 'cpu', msPerStep: timeCpuReference(bundle, input, job.cpuSteps), steps: job.cpuSteps });
+      const t = timeCpuReference(bundle, input, job.cpuSteps);
+      results.push({ engine: 'cpu', msPerStep: t.msPerStep, steps: job.cpuSteps });
+      // Are the columns computing the same thing? Step 1's logits against the CPU reference.
+      for (const [m, logits] of firstLogits) m.maxAbsLogitDiffVsCpu = maxAbsDiff(logits, t.firstLogits);
     } catch (e) {
       results.push({ engine: 'cpu', msPerStep: null, steps: 0, error: message(e) });
     }

@@ -4,11 +4,13 @@ import type { ModelBundle } from '../src/core/bundle';
 import { ReferenceRun, ReferenceTrm } from '../src/core/reference';
 import type { SolveInput } from '../src/core/trace';
 
-/** Mean ms per supervision step over `steps` steps (no warm-up: nothing is compiled or cached). */
-export function timeCpuReference(bundle: ModelBundle, input: SolveInput, steps: number): number {
+/** Mean ms per supervision step over `steps` steps (no warm-up: nothing is compiled or cached), and the
+ * logits of step 1 [B·seq_len·vocab], against which the other columns are checked. */
+export function timeCpuReference(bundle: ModelBundle, input: SolveInput, steps: number): { msPerStep: number; firstLogits: Float32Array } {
   const trm = new ReferenceTrm(bundle);
-  const run = new ReferenceRun(trm, input, { steps });
+  const run = new ReferenceRun(trm, input, { steps, recordLogits: true });
   const t0 = performance.now();
   for (let s = 0; s < steps; s++) run.advance();
-  return (performance.now() - t0) / steps;
+  const msPerStep = (performance.now() - t0) / steps;
+  return { msPerStep, firstLogits: run.trace().steps[0].logits! };
 }

@@ -11,6 +11,7 @@ export type OrtProvider = 'webgpu' | 'wasm';
 export interface OrtTiming {
   msPerStep: number;
   steps: number;
+  firstLogits: Float32Array; // step 1 [B·seq_len·vocab], for the agreement check
 }
 
 /** Carry as the graph wants it: [B, S, hidden] of H_init / L_init. */
@@ -53,8 +54,10 @@ export async function timeOrt(ort: OrtModule, job: OrtJob): Promise<OrtTiming> {
     const [h0, l0] = initialCarry(job.hInit, job.lInit, B, job.seqTotal);
     let zH: Ort.Tensor = new ort.Tensor('float32', h0, [B, job.seqTotal, hidden]);
     let zL: Ort.Tensor = new ort.Tensor('float32', l0, [B, job.seqTotal, hidden]);
+    let firstLogits: Float32Array | undefined;
     const step = async () => {
       const out = await session.run({ inputs, puzzle_identifiers: ids, z_H: zH, z_L: zL });
+      firstLogits ??= Float32Array.from(out.logits.data as Float32Array);
       // Reading q_halt forces the step to finish (CPU outputs are downloaded before run() resolves).
       if (!Number.isFinite((out.q_halt.data as Float32Array)[0])) throw new Error('ONNX Runtime produced a non-finite q_halt');
       if (onGpu) {
@@ -72,7 +75,7 @@ export async function timeOrt(ort: OrtModule, job: OrtJob): Promise<OrtTiming> {
       zH.dispose();
       zL.dispose();
     }
-    return { msPerStep, steps: job.steps };
+    return { msPerStep, steps: job.steps, firstLogits: firstLogits! };
   } finally {
     await session.release();
   }

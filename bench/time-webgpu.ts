@@ -36,13 +36,14 @@ export async function makeWebGpuTimer(loadEngine: EngineModuleLoader, shaders: S
     const { device: dev } = await device;
     const engine = await Engine.create(dev, bundle, { batch: input.puzzleIds.length, shaders, snapshotCarry: false });
     try {
-      if (warmup > 0) await engine.solve(input, { steps: warmup });
+      // The warm-up solve also yields step 1's logits for the agreement check (recording them is untimed).
+      const warm = warmup > 0 ? await engine.solve(input, { steps: warmup, recordLogits: true }) : undefined;
       const t0 = performance.now();
       const trace = await engine.solve(input, { steps });
-      const ms = (performance.now() - t0) / steps;
+      const msPerStep = (performance.now() - t0) / steps;
       if (trace.steps.length !== steps) throw new Error(`the engine ran ${trace.steps.length} steps, ${steps} were asked`);
       if (!trace.steps.every((s) => s.qHalt.every(Number.isFinite))) throw new Error('the engine produced a non-finite q_halt');
-      return ms;
+      return { msPerStep, firstLogits: warm?.steps[0].logits };
     } finally {
       engine.dispose();
     }

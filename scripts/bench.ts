@@ -4,7 +4,7 @@ import { writeFileSync } from 'node:fs';
 import { BenchArgsError, parseBenchArgs, resolveAuto, type BenchOptions } from '../bench/args';
 import { benchConfig, describeConfig } from '../bench/configs';
 import { prepareModel } from '../bench/prepare';
-import { batchFlops, failureNotes, formatTable, type BenchCase, type BenchReport } from '../bench/results';
+import { agreementNotes, batchFlops, failureNotes, formatTable, type BenchCase, type BenchReport } from '../bench/results';
 import type { BenchRuntimeHandle } from '../bench/runtime';
 
 const log = (s: string) => console.error(`  ${s}`);
@@ -49,6 +49,9 @@ async function main(): Promise<void> {
   console.log(formatTable(cases));
   console.log('');
   console.log('ms per supervision step (T·(n+1) network calls + heads); GFLOP/s = flopsPerStep·B / time; t_a/t_b < 1: a is faster.');
+  const agreement = agreementNotes(cases);
+  if (agreement.length) console.log('max |logit − CPU reference logit| after step 1 (same weights, same inputs):');
+  for (const n of agreement) console.log(`  ${n}`);
   for (const n of failureNotes(cases)) console.log(`not run: ${n}`);
   if (o.json) {
     const report: BenchReport = { date: new Date().toISOString(), runtime: rt.name, adapter: rt.adapter, emulated: rt.emulated, size, cases };

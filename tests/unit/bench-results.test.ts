@@ -3,7 +3,8 @@ import { flopsPerStep } from '../../src/core/config';
 import { validateBundle } from '../../src/core/bundle';
 import { benchConfig, describeConfig } from '../../bench/configs';
 import { randomBundle, randomInput } from '../../bench/random-bundle';
-import { batchFlops, failureNotes, fmtMs, formatTable, gflops, tableRows, timeRatio, type BenchCase } from '../../bench/results';
+import { agreementNotes, batchFlops, failureNotes, fmtMs, formatTable, gflops, tableRows, timeRatio, type BenchCase } from '../../bench/results';
+import { maxAbsDiff } from '../../bench/run-case';
 
 describe('bench configs', () => {
   it('full sizes are the published ones', () => {
@@ -61,7 +62,7 @@ describe('results table', () => {
       config,
       batch: 2,
       results: [
-        { engine: 'webgpu', msPerStep: 100, steps: 3 },
+        { engine: 'webgpu', msPerStep: 100, steps: 3, maxAbsLogitDiffVsCpu: 2.5e-6 },
         { engine: 'ort-webgpu', msPerStep: null, steps: 0, error: 'no adapter' },
         { engine: 'ort-wasm', msPerStep: 400, steps: 3 },
         { engine: 'cpu', msPerStep: 20_000, steps: 1 },
@@ -87,6 +88,7 @@ describe('results table', () => {
     expect(lines[2]).toContain('sudoku mlp_t h32 S=97 n=6 T=3');
     expect(new Set(lines.map((l) => l.length)).size).toBe(1); // columns aligned
     expect(failureNotes(cases)).toEqual(['sudoku mlp_t h32 S=97 n=6 T=3 B=2 ort-webgpu: no adapter']);
+    expect(agreementNotes(cases)).toEqual(['sudoku mlp_t h32 S=97 n=6 T=3 B=2: webgpu 2.5e-6']);
   });
 
   it('formats edge values', () => {
@@ -96,5 +98,7 @@ describe('results table', () => {
     expect(gflops(2e9, 1000)).toBe(2);
     expect(gflops(2e9, null)).toBeNull();
     expect(timeRatio(1, 0)).toBeNull();
+    expect(maxAbsDiff(new Float32Array([1, 2, 3]), new Float32Array([1, 2.5, 2]))).toBe(1);
+    expect(() => maxAbsDiff(new Float32Array(2), new Float32Array(3))).toThrow(/2 and 3 values/);
   });
 });
