@@ -114,7 +114,7 @@ class Trainer:
         self.step, self.examples, self.elapsed = ckpt["step"], ckpt["examples"], ckpt["elapsed_s"]
         torch.set_rng_state(ckpt["torch_rng"])
         if ckpt.get("carry") is not None and self.world == 1:
-            self.carry = _carry_to(ckpt["carry"], self.device)
+            self.carry = _carry_from_dict(ckpt["carry"], self.device)
         self._record_invocation()
         self._say(f"resumed {self.steer.run_dir} at step {self.step} ({self.elapsed / 60:.1f} min trained)")
 
@@ -138,7 +138,7 @@ class Trainer:
             "model": self.model.state_dict(), "optimizer": self.opt.state_dict(),
             "ema": self.ema.state_dict() if self.ema else None, "sampler": self.sampler.state_dict(),
             "step": self.step, "examples": self.examples, "elapsed_s": self.elapsed,
-            "torch_rng": torch.get_rng_state(), "carry": _carry_to(self.carry, "cpu") if self.carry else None,
+            "torch_rng": torch.get_rng_state(), "carry": _carry_to_dict(self.carry),
         }
         save_atomic(state, os.path.join(self.steer.run_dir, CKPT_NAME))
         plot_run(self.steer.run_dir)
@@ -299,13 +299,21 @@ def _progress(row, st: Steering, session: float, batch: int) -> str:
             f" exact {row['exact_accuracy']:.3f} | halt@{row['halt_steps']:.1f}{eta}")
 
 
-def _carry_to(carry, device):
-    from trm import ACTCarry, InnerCarry
+def _carry_to_dict(carry) -> dict | None:
+    """The ACT carry as plain tensors on the CPU (a checkpoint must not need our classes to be unpickled)."""
     if carry is None:
         return None
-    return ACTCarry(InnerCarry(carry.inner_carry.z_H.to(device), carry.inner_carry.z_L.to(device)),
-                    carry.steps.to(device), carry.halted.to(device),
-                    {k: v.to(device) for k, v in carry.current_data.items()})
+    return {"z_H": carry.inner_carry.z_H.cpu(), "z_L": carry.inner_carry.z_L.cpu(), "steps": carry.steps.cpu(),
+            "halted": carry.halted.cpu(), "current_data": {k: v.cpu() for k, v in carry.current_data.items()}}
+
+
+def _carry_from_dict(d, device):
+    from trm import ACTCarry, InnerCarry
+    if not isinstance(d, dict):  # checkpoints written before the carry was stored as a dict
+        d = {"z_H": d.inner_carry.z_H, "z_L": d.inner_carry.z_L, "steps": d.steps, "halted": d.halted,
+             "current_data": d.current_data}
+    return ACTCarry(InnerCarry(d["z_H"].to(device), d["z_L"].to(device)), d["steps"].to(device),
+                    d["halted"].to(device), {k: v.to(device) for k, v in d["current_data"].items()})
 
 
 def _write_run_json(run_dir: str, doc: dict) -> None:
