@@ -44,6 +44,8 @@ function shippedModels(): Plugin {
       server.middlewares.use('/models', serve);
     },
     closeBundle() {
+      // Vitest also closes a bundle (into a placeholder outDir): copy only for real builds.
+      if (process.env.VITEST) return;
       if (existsSync(modelsDir)) cpSync(modelsDir, path.join(outDir, 'models'), { recursive: true });
       const manifest = path.join(outDir, 'models', 'manifest.json');
       if (!existsSync(manifest)) {
