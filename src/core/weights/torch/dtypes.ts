@@ -1,4 +1,5 @@
 // Torch storage types → element types, and decoding raw little-endian bytes to f32.
+import { f16BitsToFloat } from '../float16';
 import { CheckpointContentError } from './errors';
 
 export type TorchDType = 'float32' | 'float64' | 'float16' | 'bfloat16' | 'int64' | 'int32' | 'int16' | 'int8' | 'uint8' | 'bool';
@@ -48,7 +49,7 @@ export function decodeToF32(bytes: Uint8Array, dtype: TorchDType, count: number)
     case 'float16': {
       const src = new Uint16Array(buf);
       const out = new Float32Array(count);
-      for (let i = 0; i < count; i++) out[i] = halfToFloat(src[i]);
+      for (let i = 0; i < count; i++) out[i] = f16BitsToFloat(src[i]);
       return out;
     }
     case 'int64': {
@@ -67,14 +68,4 @@ export function decodeToF32(bytes: Uint8Array, dtype: TorchDType, count: number)
     case 'bool':
       return Float32Array.from(new Uint8Array(buf));
   }
-}
-
-/** IEEE half → float, exact (subnormals, infinities and NaN included). */
-export function halfToFloat(h: number): number {
-  const sign = h & 0x8000 ? -1 : 1;
-  const exp = (h >> 10) & 0x1f;
-  const frac = h & 0x3ff;
-  if (exp === 0) return sign * frac * 2 ** -24;
-  if (exp === 31) return frac ? NaN : sign * Infinity;
-  return sign * (1 + frac / 1024) * 2 ** (exp - 15);
 }
