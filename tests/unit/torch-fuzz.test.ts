@@ -7,7 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { BundleError } from '../../src/core/bundle';
 import { CheckpointError, loadOfficialBundle, readTorchCheckpoint, trackReads, bytesSource } from '../../src/core/weights/torch';
 import { unpickle } from '../../src/core/weights/torch/pickle';
-import { crc32, repoRoot, rng } from './torch-helpers';
+import { seededRandom as rng } from './reference-model';
+import { crc32, repoRoot } from './torch-helpers';
 
 const base = new Uint8Array(readFileSync(path.resolve(repoRoot, 'tests/fixtures/official/tiny-att-bf16/step_0')));
 const yaml = readFileSync(path.resolve(repoRoot, 'tests/fixtures/official/tiny-att-bf16/all_config.yaml'), 'utf8');

@@ -179,15 +179,3 @@ export function stateDictPickle(tensors: TensorSpec[]): Uint8Array {
   }
   return w.op(0x75).done();
 }
-
-/** A deterministic PRNG (mulberry32) for the fuzz test. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
