@@ -1,7 +1,7 @@
 // `npm run bench`: ms per TRM supervision step, side by side in one run, for our WGSL engine, the CPU
 // reference and ONNX Runtime Web (on the ONNX export of the same random weights). See docs/benchmarks.md.
 import { writeFileSync } from 'node:fs';
-import { BenchArgsError, parseBenchArgs, resolveAuto, type BenchOptions } from '../bench/args';
+import { BENCH_USAGE, BenchArgsError, parseBenchArgs, resolveAuto, type BenchOptions } from '../bench/args';
 import { benchConfig, describeConfig } from '../bench/configs';
 import { prepareModel } from '../bench/prepare';
 import { agreementNotes, batchFlops, failureNotes, formatTable, type BenchCase, type BenchReport } from '../bench/results';
@@ -15,6 +15,10 @@ async function startRuntime(o: BenchOptions): Promise<BenchRuntimeHandle> {
 }
 
 async function main(): Promise<void> {
+  if (process.argv.includes('--help') || process.argv.includes('-h')) {
+    console.log(BENCH_USAGE);
+    return;
+  }
   let o: BenchOptions;
   try {
     o = parseBenchArgs(process.argv.slice(2));
