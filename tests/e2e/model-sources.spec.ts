@@ -65,7 +65,7 @@ test('the shipped default model loads by itself, with its card', async ({ page }
   const card = page.getByTestId('model-card');
   await expect(card).toContainText('sudoku-mlp-h64', { timeout: 60_000 });
   await expect(card).toContainText('a test manifest');
-  await expect(card).toContainText('87.3%');
+  await expect(card).toContainText('87.3%'); // a flat accuracy object
   await page.getByRole('tab', { name: 'Maze' }).click();
   await expect(page.getByTestId('no-default-model')).toContainText('No default model is shipped for Maze');
   expect(problems).toEqual([]);

@@ -137,3 +137,24 @@ describe('download progress numbers', async () => {
     expect(formatSeconds(125)).toBe('2 min 5 s');
   });
 });
+
+describe('model card fields', async () => {
+  const { cardAccuracy, cardCommand, cardTrainedOn, cardTrainingTime } = await import('../../src/ui/model/cardFields');
+  it('reads the training helper card shape (nested results, command list, trained_on object)', () => {
+    const card = {
+      commands: ['python training/train.py --task sudoku'],
+      trained_on: { data: 'data/sudoku', build: { train_examples: 215559 } },
+      train_minutes: 48.5,
+      trained_steps: 694,
+      accuracy: { model: { step: 694 }, results: { 'data/sudoku:test': { n: 60, exact_accuracy: 0, token_accuracy: 0.658 } } },
+    };
+    expect(cardCommand(card)).toBe('python training/train.py --task sudoku');
+    expect(cardTrainedOn(card)).toBe('data/sudoku, 215,559 training examples');
+    expect(cardTrainingTime(card)).toBe('48.5 min, 694 steps');
+    expect(cardAccuracy(card)).toEqual([['data/sudoku:test', '0.0% puzzles exact, 65.8% cells, n = 60']]);
+  });
+  it('reads a flat card', () => {
+    expect(cardAccuracy({ accuracy: { exact: 0.87, note: 'held-out' } })).toEqual([['exact', '87.0%'], ['note', 'held-out']]);
+    expect(cardCommand({ command: 'x' })).toBe('x');
+  });
+});

@@ -1,0 +1,54 @@
+// Reads the loosely shaped model card (models/<name>.json or the weights' "card" metadata) into display rows.
+import type { ModelCard } from '../../core/bundle';
+
+const pct = (v: number) => `${(v * 100).toFixed(1)}%`;
+const isObject = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
+
+export function cardCommand(card: ModelCard): string | undefined {
+  if (typeof card.command === 'string') return card.command;
+  const list = card.commands;
+  if (Array.isArray(list) && list.length) return list.filter((c) => typeof c === 'string').join('\n');
+  return undefined;
+}
+
+export function cardTrainedOn(card: ModelCard): string | undefined {
+  const t = card.trained_on as unknown; // a string, or the training helper's object
+  if (typeof t === 'string') return t;
+  if (!isObject(t)) return undefined;
+  const parts: string[] = [];
+  if (typeof t.data === 'string') parts.push(t.data);
+  const build = isObject(t.build) ? t.build : undefined;
+  if (build && typeof build.train_examples === 'number') parts.push(`${build.train_examples.toLocaleString('en')} training examples`);
+  return parts.join(', ') || undefined;
+}
+
+export function cardTrainingTime(card: ModelCard): string | undefined {
+  if (typeof card.wall_time === 'string') return card.wall_time as string;
+  const parts: string[] = [];
+  if (typeof card.train_minutes === 'number') parts.push(`${card.train_minutes.toFixed(1)} min`);
+  if (typeof card.trained_steps === 'number') parts.push(`${card.trained_steps} steps`);
+  return parts.join(', ') || undefined;
+}
+
+/** Accuracy rows: per evaluated split (exact puzzles and cells), or plain numbers/strings. */
+export function cardAccuracy(card: ModelCard): [string, string][] {
+  const acc = card.accuracy;
+  if (!isObject(acc)) return [];
+  const rows: [string, string][] = [];
+  if (isObject(acc.results)) {
+    for (const [split, r] of Object.entries(acc.results)) {
+      if (!isObject(r)) continue;
+      const bits: string[] = [];
+      if (typeof r.exact_accuracy === 'number') bits.push(`${pct(r.exact_accuracy)} puzzles exact`);
+      if (typeof r.token_accuracy === 'number') bits.push(`${pct(r.token_accuracy)} cells`);
+      if (typeof r.n === 'number') bits.push(`n = ${r.n}`);
+      if (bits.length) rows.push([split, bits.join(', ')]);
+    }
+    return rows;
+  }
+  for (const [k, v] of Object.entries(acc)) {
+    if (typeof v === 'number') rows.push([k, v <= 1 ? pct(v) : String(v)]);
+    else if (typeof v === 'string') rows.push([k, v]);
+  }
+  return rows;
+}
