@@ -16,8 +16,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { solveReference, type ReferenceInnerTrace } from '../../src/core/reference';
 import { WebGpuEngine } from '../../src/gpu';
 import type { MatmulPreference } from '../../src/gpu/kernel-choice';
-import { innerPredMismatches, readCarry } from '../unit/reference-helpers';
-import { expectStep, loadFixture, type LoadedFixture } from './fixture-helpers';
+import { expectStep, innerPredMismatches, readCarry } from '../unit/reference-helpers';
+import { loadFixture, type LoadedFixture } from './fixture-helpers';
 import { gpuDevice, shaders } from './helpers';
 
 const FULL = process.env.TRM_GPU_FULL === '1';

@@ -16,17 +16,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TaskKind } from '../../src/core/config';
 import { WebGpuEngine } from '../../src/gpu';
 import { loadOfficialBundle } from '../../src/core/weights/torch';
-import { flatTokens, readCarry, readJson, referenceDir, type CarrySnapshots, type StoredStep } from '../unit/reference-helpers';
-import { expectStep } from './fixture-helpers';
+import { expectStep, flatTokens, readCarry, readJson, referenceDir, type ReferenceIo } from '../unit/reference-helpers';
 import { gpuDevice, shaders } from './helpers';
-
-interface ReferenceIo {
-  config: Record<string, unknown>;
-  inputs: number[][];
-  puzzle_identifiers: number[];
-  carry_snapshots: CarrySnapshots;
-  steps: StoredStep[];
-}
 
 const FULL = process.env.TRM_GPU_FULL === '1';
 const attentionTolerance = (step: number) => (step <= 5 ? 1e-4 : 1e-3);

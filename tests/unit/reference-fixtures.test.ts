@@ -16,31 +16,16 @@ import type { TrmConfig } from '../../src/core/config';
 import { solveReference, type ReferenceInnerTrace } from '../../src/core/reference';
 import type { StepTrace } from '../../src/core/trace';
 import { loadAppModel } from '../../src/core/weights/app-format';
-import { compareStep, fixturesDir, flatTokens, innerPredMismatches, readCarry, readJson, type CarrySnapshots, type StoredStep } from './reference-helpers';
-
-interface FixtureTrace {
-  config: TrmConfig;
-  inputs: number[][];
-  puzzle_identifiers: number[];
-  float64_max_abs_logit_diff: number[];
-  float64_max_abs_q_diff: number[];
-  carry_snapshots: CarrySnapshots;
-  steps: StoredStep[];
-}
+import { expectStep, fixturesDir, flatTokens, innerPredMismatches, readCarry, readJson, type FixtureTrace, type StoredStep } from './reference-helpers';
 
 const FIXTURES = ['sudoku-mlp-h64', 'sudoku-att-h64', 'tiny4-mlp-h32', 'tiny4-att-h32'];
 const BASE_TOLERANCE = 1e-4;
 const DRIFT_FACTOR = 4;
 const CHAOS_LIMIT = 1e-2; // float64 drift beyond which a fresh-carry step says nothing about correctness
 
-
 function expectStepMatches(ours: StepTrace, ref: StoredStep, config: TrmConfig, logitTol: number, qTol: number): void {
-  const cmp = compareStep(ours, ref, config.seq_len, config.vocab_size, logitTol);
   const where = `step ${ref.step}`;
-  expect(ours.step, where).toBe(ref.step);
-  expect(cmp.maxLogitDiff, `${where} max |logit diff|`).toBeLessThanOrEqual(logitTol);
-  expect(cmp.maxQDiff, `${where} max |q diff|`).toBeLessThanOrEqual(qTol);
-  expect(cmp.predMismatches, `${where} preds`).toEqual([]);
+  expectStep(ours, ref, config, logitTol, qTol, where);
   expect(ours.inner, `${where} inner trace`).toBeDefined();
   expect(ours.inner!.length).toBe(ref.inner!.length);
   (ours.inner as ReferenceInnerTrace[]).forEach((mine, j) => {

@@ -3,6 +3,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { expect } from 'vitest';
+import type { TrmConfig } from '../../src/core/config';
 import type { Carry, StepTrace } from '../../src/core/trace';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -33,6 +35,27 @@ export interface CarrySnapshots {
   file: string;
   after_steps: number[];
   shape: number[]; // [n_snap, 2, B, S, hidden]
+}
+
+/** A golden fixture's trace.json (training/make_fixtures.py). */
+export interface FixtureTrace {
+  config: TrmConfig;
+  inputs: number[][];
+  puzzle_identifiers: number[];
+  float64_max_abs_logit_diff: number[];
+  float64_max_abs_q_diff: number[];
+  carry_snapshots: CarrySnapshots;
+  steps: StoredStep[];
+}
+
+/** An official reference's io.json (../shared/reference/<name>). */
+export interface ReferenceIo {
+  config: Record<string, unknown>;
+  inputs: number[][];
+  puzzle_identifiers: number[];
+  logits_steps: number[];
+  carry_snapshots: CarrySnapshots;
+  steps: StoredStep[];
 }
 
 export function readJson<T>(file: string): T {
@@ -137,4 +160,13 @@ export function innerPredMismatches(preds: Int32Array, logits: Float32Array, ref
     }),
   );
   return bad;
+}
+
+/** Asserts one engine step against a stored step: logits, q, preds (near-tie flips only). */
+export function expectStep(ours: StepTrace, ref: StoredStep, c: TrmConfig, logitTol: number, qTol: number, where: string): void {
+  const cmp = compareStep(ours, ref, c.seq_len, c.vocab_size, logitTol);
+  expect(ours.step, where).toBe(ref.step);
+  if (ref.logits) expect(cmp.maxLogitDiff, `${where} max |logit diff|`).toBeLessThanOrEqual(logitTol);
+  expect(cmp.maxQDiff, `${where} max |q diff|`).toBeLessThanOrEqual(qTol);
+  expect(cmp.predMismatches, `${where} preds`).toEqual([]);
 }

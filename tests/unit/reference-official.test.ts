@@ -19,16 +19,7 @@ import { describe, expect, it } from 'vitest';
 import type { TaskKind } from '../../src/core/config';
 import { ReferenceTrm, solveReference } from '../../src/core/reference';
 import { loadOfficialBundle } from '../../src/core/weights/torch';
-import { compareStep, flatTokens, readCarry, readJson, referenceDir, type CarrySnapshots, type StoredStep } from './reference-helpers';
-
-interface ReferenceIo {
-  config: Record<string, unknown>;
-  inputs: number[][];
-  puzzle_identifiers: number[];
-  logits_steps: number[];
-  carry_snapshots: CarrySnapshots;
-  steps: StoredStep[];
-}
+import { compareStep, flatTokens, readCarry, readJson, referenceDir, type ReferenceIo, type StoredStep } from './reference-helpers';
 
 const FULL = process.env.TRM_REFERENCE_FULL === '1';
 
