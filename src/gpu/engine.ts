@@ -9,7 +9,7 @@ import type { Carry, InnerTrace, SolveInput, SolveOptions, StepTrace, Trace, Trm
 import { EngineUsageError, GpuDeviceLostError } from './errors';
 import { Kernels, recordDispatches, type Dispatch } from './kernels';
 import type { MatmulChoice, MatmulPreference } from './kernel-choice';
-import { checkBufferPlan, engineSizes, planBuffers, readbackBytes, type EngineSizes } from './plan';
+import { activationBuffers, activationBytes, checkBufferPlan, engineSizes, planBuffers, readbackBytes, type EngineSizes } from './plan';
 import { missingShaders, type ShaderSources } from './shaders';
 import { uploadWeights } from './weights';
 
@@ -81,31 +81,11 @@ export class WebGpuEngine implements TrmEngine {
     this.layout = readbackLayout(this.sizes);
     this.weights = uploadWeights(device, bundle);
     const z = this.sizes;
-    const act = (name: string, floats: number) => {
-      this.buffers[name] = device.createBuffer({
-        label: name,
-        size: Math.max(16, Math.ceil((floats * 4) / 16) * 16),
-        usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST,
-      });
+    const allocate = (key: string, bytes: number) => {
+      this.buffers[key] = device.createBuffer({ label: key, size: bytes, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST });
     };
-    act('x', z.rowsPadded * z.H);
-    act('zH', z.rowsPadded * z.H);
-    act('zL', z.rowsPadded * z.H);
-    if (bundle.config.mlp_t) act('mixAct', z.B * z.interT * z.H);
-    else {
-      act('qkv', z.rowsPadded * 3 * z.H);
-      act('attnOut', z.rowsPadded * z.H);
-    }
-    act('mlpAct', z.rowsPadded * z.inter);
-    act('tokens', z.B * z.L);
-    act('puzzleRows', z.B * Math.max(1, z.ndim));
-    act('logits', z.B * z.L * z.V);
-    act('preds', z.B * z.L);
-    act('conf', z.B * z.L);
-    act('q', 2 * z.B);
-    act('innerPreds', z.calls * z.B * z.L);
-    act('innerNorms', z.calls * 2 * z.B);
-    act('dummy', 4);
+    for (const a of activationBuffers(bundle.config, z)) allocate(a.key, activationBytes(a.elements));
+    allocate('dummy', activationBytes(1)); // bound where a kernel's optional input (RoPE tables) is off
     for (let i = 0; i < Math.max(1, options.ring ?? 2); i++)
       this.staging.push(device.createBuffer({ label: `readback staging ${i}`, size: this.layout.total, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST }));
     device.lost.then((info) => {

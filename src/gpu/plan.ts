@@ -62,6 +62,42 @@ export function engineSizes(c: TrmConfig, batch: number): EngineSizes {
 /** The puzzle-embedding table stays on the host (an ARC table is ~1.8 GB); only the batch's rows go up. */
 export const HOST_TENSORS = new Set(['puzzle_emb.weights']);
 
+/** One activation buffer of the engine: its key in the engine, a readable name, its size in f32 elements. */
+export interface ActivationBuffer {
+  key: string;
+  name: string;
+  elements: number;
+}
+
+/** Every activation buffer the engine allocates (the engine allocates from this list; the limits check reads it). */
+export function activationBuffers(c: TrmConfig, z: EngineSizes): ActivationBuffer[] {
+  const out: ActivationBuffer[] = [];
+  const act = (key: string, name: string, elements: number) => out.push({ key, name, elements });
+  act('x', 'x (input embedding)', z.rowsPadded * z.H);
+  act('zH', 'z_H (answer y)', z.rowsPadded * z.H);
+  act('zL', 'z_L (latent z)', z.rowsPadded * z.H);
+  if (c.mlp_t) act('mixAct', 'token-mixing SwiGLU activations', z.B * z.interT * z.H);
+  else {
+    act('qkv', 'qkv', z.rowsPadded * 3 * z.H);
+    act('attnOut', 'attention output', z.rowsPadded * z.H);
+  }
+  act('mlpAct', 'channel SwiGLU activations', z.rowsPadded * z.inter);
+  act('tokens', 'tokens', z.B * z.L);
+  act('puzzleRows', 'puzzle rows', z.B * Math.max(1, z.ndim));
+  act('logits', 'logits', z.B * z.L * z.V);
+  act('preds', 'preds', z.B * z.L);
+  act('conf', 'confidence', z.B * z.L);
+  act('q', 'q', 2 * z.B);
+  act('innerPreds', 'inner preds', z.calls * z.B * z.L);
+  act('innerNorms', 'inner norms', z.calls * 2 * z.B);
+  return out;
+}
+
+/** Bytes allocated for `elements` f32 values: a multiple of 16, at least 16. */
+export function activationBytes(elements: number): number {
+  return Math.max(16, Math.ceil((elements * 4) / 16) * 16);
+}
+
 export function planBuffers(c: TrmConfig, batch: number): PlannedBuffer[] {
   const z = engineSizes(c, batch);
   const f = 4;
@@ -75,30 +111,13 @@ export function planBuffers(c: TrmConfig, batch: number): PlannedBuffer[] {
     out.push({ name: 'rope_cos', bytes: z.S * (z.headDim / 2) * f, kind: 'weight' });
     out.push({ name: 'rope_sin', bytes: z.S * (z.headDim / 2) * f, kind: 'weight' });
   }
-  const act = (name: string, elements: number) => out.push({ name, bytes: Math.max(16, elements * f), kind: 'activation' });
-  act('x (input embedding)', z.rowsPadded * z.H);
-  act('z_H (answer y)', z.rowsPadded * z.H);
-  act('z_L (latent z)', z.rowsPadded * z.H);
-  if (c.mlp_t) act('token-mixing SwiGLU activations', z.B * z.interT * z.H);
-  else {
-    act('qkv', z.rowsPadded * 3 * z.H);
-    act('attention output', z.rowsPadded * z.H);
-  }
-  act('channel SwiGLU activations', z.rowsPadded * z.inter);
-  act('tokens', z.B * z.L);
-  act('puzzle rows', z.B * Math.max(1, z.ndim));
-  act('logits', z.B * z.L * z.V);
-  act('preds', z.B * z.L);
-  act('confidence', z.B * z.L);
-  act('q', 2 * z.B);
-  act('inner preds', z.calls * z.B * z.L);
-  act('inner norms', z.calls * 2 * z.B);
-  out.push({ name: 'readback staging', bytes: readbackBytes(z, c), kind: 'readback' });
+  for (const a of activationBuffers(c, z)) out.push({ name: a.name, bytes: activationBytes(a.elements), kind: 'activation' });
+  out.push({ name: 'readback staging', bytes: readbackBytes(z), kind: 'readback' });
   return out;
 }
 
 /** Bytes of one staging buffer: preds, confidence, q, logits, inner preds/norms and a carry snapshot. */
-export function readbackBytes(z: EngineSizes, _c?: TrmConfig): number {
+export function readbackBytes(z: EngineSizes): number {
   const cells = z.B * z.L;
   return 4 * (cells * 2 + 2 * z.B + cells * z.V + z.calls * cells + z.calls * 2 * z.B + 2 * z.rows * z.H);
 }
