@@ -26,7 +26,7 @@ export function padColumns(w: Float32Array, rows: number, cols: number, paddedCo
   return out;
 }
 
-export function createStorage(device: GPUDevice, label: string, data: Float32Array | Uint32Array): GPUBuffer {
+export function createStorage(device: GPUDevice, label: string, data: Float32Array | Uint32Array | Int32Array): GPUBuffer {
   const buf = device.createBuffer({
     label,
     size: Math.max(16, Math.ceil(data.byteLength / 16) * 16),

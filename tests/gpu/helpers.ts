@@ -1,7 +1,9 @@
 // Node + Dawn helpers for the GPU tests: one device per test file, buffer upload / read-back.
 import { create, globals } from 'webgpu';
 import { requestTrmDevice, type TrmDevice } from '../../src/gpu/device';
+import { activationBytes } from '../../src/gpu/plan';
 import { loadShaderSources } from '../../src/gpu/shaders-node';
+import { createStorage } from '../../src/gpu/weights';
 
 Object.assign(globalThis, globals);
 // lavapipe hands every dispatch to a thread pool; on a loaded 2-core machine the hand-offs cost more than
@@ -20,24 +22,15 @@ export async function gpuDevice(): Promise<TrmDevice> {
 }
 
 export function upload(device: GPUDevice, data: Float32Array | Uint32Array | Int32Array, label = 'test input'): GPUBuffer {
-  const buf = device.createBuffer({
-    label,
-    size: Math.max(16, Math.ceil(data.byteLength / 16) * 16),
-    usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST,
-    mappedAtCreation: true,
-  });
-  new Uint8Array(buf.getMappedRange()).set(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
-  buf.unmap();
-  return buf;
+  return createStorage(device, label, data);
 }
 
 export function zeros(device: GPUDevice, floats: number, label = 'test output'): GPUBuffer {
-  return device.createBuffer({ label, size: Math.max(16, Math.ceil((floats * 4) / 16) * 16), usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST });
+  return device.createBuffer({ label, size: activationBytes(floats), usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST });
 }
 
 export async function readF32(device: GPUDevice, buf: GPUBuffer, floats: number): Promise<Float32Array> {
-  const bytes = Math.ceil((floats * 4) / 4) * 4;
-  const staging = device.createBuffer({ size: Math.max(16, Math.ceil(bytes / 16) * 16), usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+  const staging = device.createBuffer({ size: activationBytes(floats), usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
   const enc = device.createCommandEncoder();
   enc.copyBufferToBuffer(buf, 0, staging, 0, staging.size);
   device.queue.submit([enc.finish()]);
