@@ -20,7 +20,7 @@ import { openFileSource } from '../src/core/weights/torch/node-source';
 const USAGE = 'usage: npm run solve -- --model <file> --task sudoku|maze|arc --puzzle <text or file> [--backend webgpu|cpu] [--steps 16] [--json] [--yaml all_config.yaml] [--puzzle-id N] [--early-halt]';
 
 interface Codec {
-  encode(text: string): Int32Array;
+  encode(): Int32Array;
   show(preds: Int32Array): string;
   verdict(preds: Int32Array): string;
 }
@@ -48,7 +48,12 @@ function codecFor(task: TaskKind, puzzleText: string): Codec {
       },
     };
   }
-  const grid: unknown = JSON.parse(puzzleText);
+  let grid: unknown;
+  try {
+    grid = JSON.parse(puzzleText);
+  } catch (e) {
+    throw new Error(`--puzzle for arc must be a JSON grid of colours 0-9, e.g. [[0,1],[1,0]] (${(e as Error).message})`);
+  }
   assertArcGrid(grid, 'ARC input grid');
   return {
     encode: () => encodeArcGrid(grid),
@@ -101,11 +106,16 @@ async function main(): Promise<void> {
     console.error(USAGE);
     process.exit(2);
   }
+  const requestedId = Number(values['puzzle-id']);
+  if (!Number.isInteger(requestedId) || requestedId < 0) {
+    console.error(`--puzzle-id must be a row of the puzzle-embedding table, a non-negative integer (got ${values['puzzle-id']})\n${USAGE}`);
+    process.exit(2);
+  }
   const puzzleText = existsSync(values.puzzle) ? readFileSync(values.puzzle, 'utf8') : values.puzzle;
   const codec = codecFor(task, puzzleText);
-  const { bundle, puzzleId } = await loadModel(values.model, task, values.yaml, Number(values['puzzle-id']));
+  const { bundle, puzzleId } = await loadModel(values.model, task, values.yaml, requestedId);
   if (bundle.config.task !== task) console.error(`note: the model was trained for ${bundle.config.task}; solving as ${task}`);
-  const tokens = codec.encode(puzzleText);
+  const tokens = codec.encode();
   const { engine, device, label } = await makeEngine(values.backend!, bundle);
   const steps = values.steps ? Number(values.steps) : bundle.config.halt_max_steps;
   const t0 = performance.now();
