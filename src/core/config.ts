@@ -100,6 +100,8 @@ export function configProblems(c: TrmConfig): string[] {
   (['hidden_size', 'num_heads', 'expansion', 'L_layers', 'L_cycles', 'H_cycles', 'halt_max_steps', 'seq_len', 'vocab_size'] as const).forEach(pos);
   if (!['sudoku', 'maze', 'arc'].includes(c.task)) p.push(`task must be sudoku, maze or arc (got ${String(c.task)})`);
   if (!c.mlp_t && c.hidden_size % c.num_heads !== 0) p.push(`hidden_size ${c.hidden_size} is not divisible by num_heads ${c.num_heads}`);
+  else if (!c.mlp_t && c.pos_encodings === 'rope' && (c.hidden_size / c.num_heads) % 2 !== 0)
+    p.push(`head_dim ${c.hidden_size / c.num_heads} (hidden_size/num_heads) must be even for RoPE`);
   if (c.puzzle_emb_ndim > c.puzzle_emb_len * c.hidden_size) p.push('puzzle_emb_ndim does not fit in the puzzle prefix');
   if (c.puzzle_emb_ndim > 0 && c.num_puzzle_identifiers < 1) p.push('num_puzzle_identifiers must be at least 1');
   if (!['rope', 'none', 'learned'].includes(c.pos_encodings)) p.push(`pos_encodings must be rope, none or learned (got ${String(c.pos_encodings)})`);
