@@ -29,7 +29,7 @@ test('import an ARC task, reject malformed JSON and oversized grids, open a gall
   await expect(page.getByRole('textbox', { name: 'Task name' })).toHaveValue('mirror-task');
 
   // Oversized grid: refused, nothing lost.
-  await page.getByLabel('Rows').fill('31');
+  await page.getByRole('spinbutton', { name: 'Rows' }).fill('31');
   await page.getByRole('button', { name: 'Resize' }).click();
   await expect(page.getByTestId('arc-error')).toContainText('1 to 30');
   await expect(page.getByRole('button', { name: /^Edit Test 1 input \(2×3\)/ })).toBeVisible();

@@ -38,7 +38,8 @@ function progressTo(name: string, phase: 'download' | 'read') {
   };
 }
 
-async function install(source: ModelSource, cacheKey: string | null, seq: number, cardUrl?: string): Promise<boolean> {
+/** `userAsked`: the user chose this model, so the app shows its task; automatic loads never switch tabs. */
+async function install(source: ModelSource, cacheKey: string | null, seq: number, userAsked: boolean, cardUrl?: string): Promise<boolean> {
   const st = useStore.getState();
   st.setLoading({ name: source.name, phase: 'parse', loaded: source.bytes.byteLength, total: source.bytes.byteLength, startedAt: performance.now() });
   const info = await solverClient().load(source, askConfirm(source.name));
@@ -55,7 +56,7 @@ async function install(source: ModelSource, cacheKey: string | null, seq: number
   if (cardUrl) mergeCard(task, info.id, cardUrl);
   s.setModelError(null);
   if (cacheKey) s.setSetting('modelKeys', { ...s.settings.modelKeys, [task]: cacheKey });
-  if (s.settings.task !== task) s.setSetting('task', task);
+  if (userAsked && s.settings.task !== task) s.setSetting('task', task);
   return true;
 }
 
@@ -84,12 +85,12 @@ async function mergeCard(task: TaskKind, modelId: string, cardUrl: string) {
   }
 }
 
-export function loadModelFromUrl(url: string, remember = true, cardUrl?: string) {
+export function loadModelFromUrl(url: string, userAsked = true, cardUrl?: string) {
   const name = decodeURIComponent(new URL(url, location.href).pathname.split('/').pop() || url);
-  if (remember) useStore.getState().setSetting('lastModelUrl', url);
+  if (userAsked) useStore.getState().setSetting('lastModelUrl', url);
   return guarded(name, async (seq) => {
     const fetched = await fetchModel(url, name, progressTo(name, 'download'));
-    await install({ format: 'app', name, bytes: fetched.bytes }, url, seq, cardUrl).catch(async (e) => {
+    await install({ format: 'app', name, bytes: fetched.bytes }, url, seq, userAsked, cardUrl).catch(async (e) => {
       if (!fetched.fromCache) await cacheDelete(url); // do not keep a file that does not load
       throw e;
     });
@@ -117,19 +118,19 @@ export function loadModelFromFiles(files: File[]) {
     const key = localKey(file.name, file.size);
     await cachePut(key, file.name, bytes, yaml);
     const source: ModelSource = yaml ? { format: 'official', name: file.name, bytes, yaml } : { format: 'official', name: file.name, bytes };
-    await install(source, key, seq).catch(async (e) => {
+    await install(source, key, seq, true).catch(async (e) => {
       await cacheDelete(key);
       throw e;
     });
   });
 }
 
-export function loadCachedModel(entry: CachedModel) {
+export function loadCachedModel(entry: CachedModel, userAsked = true) {
   return guarded(entry.name, async (seq) => {
     const res = await cacheGet(entry.key);
     if (!res) throw new Error('it is no longer in the browser cache.');
     const bytes = await res.arrayBuffer();
-    await install({ format: 'official', name: entry.name, bytes, yaml: entry.yaml }, entry.key, seq);
+    await install({ format: 'official', name: entry.name, bytes, yaml: entry.yaml }, entry.key, seq, userAsked);
   });
 }
 
@@ -164,7 +165,7 @@ export async function autoLoadModel(task: TaskKind) {
   if (key) {
     const res = await cacheGet(key);
     if (res) {
-      await loadCachedModel(describeCached(key, res));
+      await loadCachedModel(describeCached(key, res), false);
       if (entry && key === shippedUrl(entry.weights) && entry.card) {
         const info = useStore.getState().models[task];
         if (info) await mergeCard(task, info.id, shippedUrl(entry.card));
