@@ -1,8 +1,7 @@
 // Weight upload: every tensor the kernels read goes to the GPU once, in the layout the kernels want.
 import type { ModelBundle } from '../core/bundle';
 import { ropeTables } from '../core/reference/ops';
-import { engineSizes } from './plan';
-import { HOST_TENSORS } from './plan';
+import { engineSizes, HOST_TENSORS } from './plan';
 
 /**
  * SwiGLU gate_up weights [2·inter][cols] (rows 0..inter−1 gate, inter..2·inter−1 up, spec §1.2) →
