@@ -106,7 +106,7 @@ export function chooseMatmul(s: MatmulShape, lim: ComputeLimits, prefer: MatmulP
   if (!chosen) {
     const general = TILES.filter(([tm, tn]) => usable(tm, tn, 16)).map(([tm, tn]) => ({ tm, tn, tk: 16 }));
     chosen = pick(general);
-    if (!chosen) throw new RangeError(`No matmul tile fits this adapter's compute limits for ${s.M}×${s.N}×${s.K}`);
+    if (!chosen) throw new RangeError(`No matmul tile fits this adapter's compute limits for ${s.M}×${s.N}×${s.K}; use the CPU engine on this device`);
   }
   const vec4 = variant === 'vec4';
   return {
@@ -134,9 +134,9 @@ export function chooseAttention(
   lim: ComputeLimits,
 ): AttentionChoice {
   if (a.headDim % 8 !== 0 || a.headDim > 64)
-    throw new RangeError(`The attention kernel supports head_dim multiples of 8 up to 64 (got ${a.headDim})`);
+    throw new RangeError(`The attention kernel supports head_dim multiples of 8 up to 64 (got ${a.headDim}); use the CPU engine for this model`);
   if (2 * 32 * 64 * 4 > lim.maxComputeWorkgroupStorageSize)
-    throw new RangeError(`The attention kernel needs 16 KiB of workgroup memory; this adapter has ${lim.maxComputeWorkgroupStorageSize} bytes`);
+    throw new RangeError(`The attention kernel needs 16 KiB of workgroup memory; this adapter has ${lim.maxComputeWorkgroupStorageSize} bytes: use the CPU engine on this device`);
   let qb = Math.min(64, lim.maxComputeInvocationsPerWorkgroup, lim.maxComputeWorkgroupSizeX);
   // Short sequences: smaller query blocks give more workgroups.
   while (qb > 16 && Math.ceil(a.seqTotal / qb) * a.heads * a.batch < TARGET_WORKGROUPS && a.seqTotal <= qb * 2) qb /= 2;
