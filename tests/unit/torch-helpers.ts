@@ -2,11 +2,10 @@
 // (stored / deflated / ZIP64 forms), a raw entry locator, and paths to the shared reference checkpoints.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { deflateRawSync } from 'node:zlib';
+import { referenceDir } from './reference-helpers';
 
-export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-export const referenceDir = path.resolve(repoRoot, '../shared/reference');
+export { repoRoot, referenceDir } from './reference-helpers';
 export const REFERENCES = ['sudoku-mlp-tiny', 'maze-att-tiny', 'arc-att-tiny'] as const;
 
 export function readReference(name: string, file: string): Uint8Array {
