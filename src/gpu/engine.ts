@@ -18,7 +18,10 @@ export interface WebGpuEngineOptions {
   shaders: ShaderSources;
   /** Force a matmul variant ('general' / 'vec4'); 'auto' (default) picks per shape. */
   matmul?: MatmulPreference;
-  /** Copy the carry back after every step so `lastCarry` survives a device loss (default true). */
+  /**
+   * Copy the carry back after every step so `lastCarry` follows the solve and survives a device loss (default
+   * true). Off: `lastCarry` stays at the solve's initialCarry (null for a fresh start); readCarry() reads the GPU state.
+   */
   snapshotCarry?: boolean;
   /** Staging buffers in the read-back ring (default 2: the GPU runs one step ahead of the host). */
   ring?: number;
