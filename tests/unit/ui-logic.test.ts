@@ -140,6 +140,7 @@ describe('download progress numbers', async () => {
 
 describe('model card fields', async () => {
   const { cardAccuracy, cardCommand, cardTrainedOn, cardTrainingTime } = await import('../../src/ui/model/cardFields');
+  type ModelCard = import('../../src/core/bundle').ModelCard;
   it('reads the training helper card shape (nested results, command list, trained_on object)', () => {
     const card = {
       commands: ['python training/train.py --task sudoku'],
@@ -147,7 +148,7 @@ describe('model card fields', async () => {
       train_minutes: 48.5,
       trained_steps: 694,
       accuracy: { model: { step: 694 }, results: { 'data/sudoku:test': { n: 60, exact_accuracy: 0, token_accuracy: 0.658 } } },
-    };
+    } as unknown as ModelCard; // ModelCard types trained_on as a string; real cards also carry an object
     expect(cardCommand(card)).toBe('python training/train.py --task sudoku');
     expect(cardTrainedOn(card)).toBe('data/sudoku, 215,559 training examples');
     expect(cardTrainingTime(card)).toBe('48.5 min, 694 steps');
