@@ -38,10 +38,12 @@ function expectSameSteps(a: Trace, b: Trace, tol: number): void {
 describe('WebGPU engine behaviour', () => {
   it('a batch of 2 equals two solves of batch 1', async () => {
     const both = await engine.solve(fx.input, { steps: 3, recordLogits: true });
+    expect(both.steps.length).toBe(3);
     const single = await WebGpuEngine.create(device, fx.bundle, { batch: 1, shaders });
     try {
       for (let b = 0; b < 2; b++) {
         const one = await single.solve(row(b), { steps: 3, recordLogits: true });
+        expect(one.steps.length, `row ${b} steps`).toBe(3);
         one.steps.forEach((s, i) => {
           const mine = both.steps[i];
           expect(maxAbsDiff(s.logits!, mine.logits!.subarray(b * 16 * 6, (b + 1) * 16 * 6)), `row ${b} step ${i + 1}`).toBeLessThanOrEqual(1e-6);
@@ -59,6 +61,7 @@ describe('WebGPU engine behaviour', () => {
     const cpu = solveReference(fx.bundle, fx.input, { steps: 2, recordLogits: true, recordInner: true, recordInnerLogits: true });
     expect([gpu.batch, gpu.seqLen, gpu.vocab]).toEqual([cpu.batch, cpu.seqLen, cpu.vocab]);
     expect(Array.from(gpu.haltStep)).toEqual(Array.from(cpu.haltStep));
+    expect([gpu.steps.length, cpu.steps.length]).toEqual([2, 2]);
     gpu.steps.forEach((s, i) => {
       const c = cpu.steps[i];
       expect(s.step).toBe(c.step);

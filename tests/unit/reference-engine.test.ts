@@ -45,6 +45,7 @@ describe.each([
     const both = solveReference(bundle, input, { steps: 3, recordLogits: true });
     for (const b of [0, 1]) {
       const alone = solveReference(bundle, row(b), { steps: 3, recordLogits: true });
+      expect(alone.steps.length, `row ${b} steps`).toBe(3);
       alone.steps.forEach((s, k) => {
         const n = c.seq_len * c.vocab_size;
         expect(s.logits).toEqual(both.steps[k].logits!.slice(b * n, (b + 1) * n));
