@@ -37,7 +37,7 @@ fn add2(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg:
   a[i] = a[i] + b[i];
 }
 
-// init_state: a = z_H, c2 = z_L (read_write), b = H_init, c = L_init.
+// init_state: a = z_H, a2 = z_L (read_write), b = H_init, c = L_init.
 @group(0) @binding(4) var<storage, read_write> a2: array<vec4f>;
 
 @compute @workgroup_size(256)
