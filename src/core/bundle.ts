@@ -10,7 +10,7 @@ export interface Tensor {
 export interface ModelCard {
   name?: string;
   description?: string;
-  trained_on?: string;
+  trained_on?: string | Record<string, unknown>;
   command?: string;
   wall_time?: string;
   hardware?: string;
