@@ -37,25 +37,30 @@ CONFIGS = {
 }
 
 
-def run_one(name: str, data: str, minutes: float, threads: int, out_root: str, eval_n: int) -> dict:
+def run_one(name: str, data: str, minutes: float, threads: int, out_root: str, eval_n: int,
+            summarize_only: bool = False) -> dict:
     run_dir = os.path.join(out_root, name)
     extra = ["--budget-minutes", str(minutes)] if "--lr-min-ratio" in CONFIGS[name] else []
     cmd = [sys.executable, os.path.join(HERE, "train.py"), "--data", data, "--run-dir", run_dir, "--fresh",
            "--minutes", str(minutes), "--threads", str(threads), "--no-final-eval", "--print-every-s", "60",
            "--ckpt-every-s", "1e9"] + COMMON + CONFIGS[name] + extra
-    print(f"[{name}] {' '.join(cmd)}", flush=True)
-    subprocess.run(cmd, check=True)
-    from trainer.curves import read_csv
-    rows = read_csv(os.path.join(run_dir, "metrics.csv"))
-    last = rows[-1] if rows else {}
-    steps = int(last.get("step", 0))
-    elapsed = float(last.get("elapsed_s", 1))
-    ex_steps = steps * 32 / max(1e-9, elapsed)
-    from trainer.model_io import load_model
+    if not summarize_only:
+        print(f"[{name}] {' '.join(cmd)}", flush=True)
+        subprocess.run(cmd, check=True)
+    return summarize(run_dir, data, eval_n)
+
+
+def summarize(run_dir: str, data: str, eval_n: int) -> dict:
+    from trainer.model_io import load_model, trainer_state
+    state = trainer_state(run_dir)  # steps and training time from the checkpoint (short runs log no CSV row)
+    steps, elapsed = state["step"], state["elapsed_s"]
+    ex_steps = steps * state["settings"]["global_batch"] / max(1e-9, elapsed)
     from trainer.settings import train_flops_per_example_step
     from evaluate import split_arrays
     from trainer.evaluation import evaluate_arrays
-    result = {"steps": steps, "minutes": round(elapsed / 60, 2), "example_steps_per_s": round(ex_steps, 2)}
+    cpu_s = state.get("cpu_s", 0.0)
+    result = {"steps": steps, "minutes": round(elapsed / 60, 2), "example_steps_per_s": round(ex_steps, 2),
+              "example_steps_per_cpu_s": round(steps * state["settings"]["global_batch"] / cpu_s, 2) if cpu_s else None}
     for which in ("raw", "ema"):
         model, cfg, _ = load_model(run_dir, which)
         inputs, labels, pids, ignore = split_arrays(data, "test", eval_n)
@@ -63,6 +68,8 @@ def run_one(name: str, data: str, minutes: float, threads: int, out_root: str, e
         result[f"exact_{which}"] = round(r["exact_accuracy"], 4)
         result[f"token_{which}"] = round(r["token_accuracy"], 4)
     result["gflops"] = round(ex_steps * train_flops_per_example_step(cfg) / 1e9, 1)
+    if cpu_s:
+        result["gflop_per_cpu_s"] = round(result["example_steps_per_cpu_s"] * train_flops_per_example_step(cfg) / 1e9, 1)
     result["params"] = sum(p.numel() for p in model.parameters())
     return result
 
@@ -75,17 +82,18 @@ def main(argv=None):
     ap.add_argument("--configs", default="official,ours")
     ap.add_argument("--eval-n", type=int, default=300, help="test examples (strided over easy/medium/hard)")
     ap.add_argument("--out", default="runs/compare")
+    ap.add_argument("--summarize-only", action="store_true", help="only evaluate and tabulate existing runs in --out")
     a = ap.parse_args(argv)
     names = a.configs.split(",")
     unknown = [n for n in names if n not in CONFIGS]
     if unknown:
         sys.exit(f"error: unknown config(s) {unknown}; choose from {list(CONFIGS)}")
-    results = {n: run_one(n, a.data, a.minutes, a.threads, a.out, a.eval_n) for n in names}
-    keys = ["params", "steps", "minutes", "example_steps_per_s", "gflops", "exact_raw", "exact_ema", "token_raw",
-            "token_ema"]
+    results = {n: run_one(n, a.data, a.minutes, a.threads, a.out, a.eval_n, a.summarize_only) for n in names}
+    keys = ["params", "steps", "minutes", "example_steps_per_s", "gflops", "example_steps_per_cpu_s",
+            "gflop_per_cpu_s", "exact_raw", "exact_ema", "token_raw", "token_ema"]
     print(f"\n{'':22s}" + "".join(f"{n:>18s}" for n in names))
     for k in keys:
-        print(f"{k:22s}" + "".join(f"{results[n][k]!s:>18s}" for n in names))
+        print(f"{k:22s}" + "".join(f"{results[n].get(k)!s:>18s}" for n in names))
     with open(os.path.join(a.out, "compare.json"), "w") as f:
         json.dump({"minutes": a.minutes, "threads": a.threads, "eval_n": a.eval_n, "results": results}, f, indent=1)
     return results

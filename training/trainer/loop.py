@@ -79,6 +79,7 @@ class Trainer:
         self.ema = EMA(self.model, settings.ema_rate) if settings.ema_rate > 0 else None
         self.flops_per_ex_step = train_flops_per_example_step(self.cfg)
         self.step, self.examples, self.elapsed = 0, 0, 0.0
+        self.cpu_s = 0.0  # process CPU time spent training (all threads): robust to a shared machine's load
         self.carry = None
         torch.manual_seed(settings.seed + self.rank)
         self._resume_or_start()
@@ -112,6 +113,7 @@ class Trainer:
             self.ema.load_state_dict(ckpt["ema"])
         self.sampler.load_state_dict(ckpt["sampler"])
         self.step, self.examples, self.elapsed = ckpt["step"], ckpt["examples"], ckpt["elapsed_s"]
+        self.cpu_s = ckpt.get("cpu_s", 0.0)
         torch.set_rng_state(ckpt["torch_rng"])
         if ckpt.get("carry") is not None and self.world == 1:
             self.carry = _carry_from_dict(ckpt["carry"], self.device)
@@ -137,7 +139,7 @@ class Trainer:
             "settings": self.s.to_dict(), "model_config": self.cfg.to_dict(),
             "model": self.model.state_dict(), "optimizer": self.opt.state_dict(),
             "ema": self.ema.state_dict() if self.ema else None, "sampler": self.sampler.state_dict(),
-            "step": self.step, "examples": self.examples, "elapsed_s": self.elapsed,
+            "step": self.step, "examples": self.examples, "elapsed_s": self.elapsed, "cpu_s": self.cpu_s,
             "torch_rng": torch.get_rng_state(), "carry": _carry_to_dict(self.carry),
         }
         save_atomic(state, os.path.join(self.steer.run_dir, CKPT_NAME))
@@ -222,8 +224,8 @@ class Trainer:
     def run(self) -> dict:
         st = self.steer
         self.model.train()
-        t_start = time.time()
-        elapsed0 = self.elapsed
+        t_start, c_start = time.time(), time.process_time()
+        elapsed0, cpu0 = self.elapsed, self.cpu_s
         last_print = last_ckpt = last_eval = t_start
         acc = _Accumulator()
         window_t, window_steps = time.time(), 0
@@ -236,6 +238,7 @@ class Trainer:
                 break
             m = self.train_step()
             self.elapsed = elapsed0 + (time.time() - t_start)
+            self.cpu_s = cpu0 + (time.process_time() - c_start)
             acc.add(m)
             window_steps += 1
             now = time.time()
