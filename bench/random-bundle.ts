@@ -4,18 +4,8 @@
 import { expectedShapes, type TrmConfig } from '../src/core/config';
 import type { ModelBundle, Tensor } from '../src/core/bundle';
 import { bf16BitsToFloat, floatToBf16Bits } from '../src/core/weights/float16';
+import { seededRandom } from '../src/core/random';
 
-/** mulberry32: a small, fast, seedable PRNG with uniform output in [0, 1). */
-export function seededUniform(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Normal(0, std) cut at ±2·std (resampled), via Box–Muller. */
 function fillTruncatedNormal(out: Float32Array, std: number, uniform: () => number): void {
@@ -34,7 +24,7 @@ function initStd(name: string, shape: number[], c: TrmConfig): number {
 }
 
 export function randomBundle(config: TrmConfig, seed = 1): ModelBundle {
-  const uniform = seededUniform(seed);
+  const uniform = seededRandom(seed);
   const tensors: Record<string, Tensor> = {};
   for (const [name, shape] of Object.entries(expectedShapes(config))) {
     const data = new Float32Array(shape.reduce((a, s) => a * s, 1));
@@ -47,7 +37,7 @@ export function randomBundle(config: TrmConfig, seed = 1): ModelBundle {
 
 /** Random puzzle tokens (ids 1..vocab-1, no PAD) for every row, puzzle id 0 (Sudoku and Maze share one row). */
 export function randomInput(config: TrmConfig, batch: number, seed = 2): { tokens: Int32Array; puzzleIds: Int32Array } {
-  const uniform = seededUniform(seed);
+  const uniform = seededRandom(seed);
   const tokens = new Int32Array(batch * config.seq_len);
   for (let i = 0; i < tokens.length; i++) tokens[i] = 1 + Math.floor(uniform() * (config.vocab_size - 1));
   return { tokens, puzzleIds: new Int32Array(batch) };

@@ -2,18 +2,10 @@
 // deterministic weights from a seeded generator, every tensor expectedShapes asks for.
 import { validateBundle, type ModelBundle, type Tensor } from '../../src/core/bundle';
 import { expectedShapes, type TrmConfig } from '../../src/core/config';
+import { seededRandom } from '../../src/core/random';
 
-/** mulberry32: a small deterministic uniform [0, 1) generator. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom };
+
 
 export function tinyConfig(overrides: Partial<TrmConfig> = {}): TrmConfig {
   return {

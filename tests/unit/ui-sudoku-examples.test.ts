@@ -2,25 +2,16 @@ import { describe, expect, it } from 'vitest';
 import { parseSudoku, solveSudoku, sudokuConflicts } from '../../src/core/tasks/sudoku';
 import { SUDOKU_EXAMPLES } from '../../src/ui/sudoku/examples';
 import { generateSudoku } from '../../src/ui/sudoku/generate';
+import { seededRandom } from '../../src/core/random';
 
 // A small seeded generator so the test is reproducible.
-function mulberry32(seed: number) {
-  return () => {
-    seed |= 0;
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 describe('sudoku examples and generator', () => {
   it.each(SUDOKU_EXAMPLES.map((e) => [e.label, e.text]))('%s has exactly one solution', (_label, text) => {
     expect(solveSudoku(parseSudoku(text), 2)).toHaveLength(1);
   });
 
   it.each(['easy', 'hard'] as const)('a generated %s puzzle is proper and conflict-free', (level) => {
-    const grid = generateSudoku(level, mulberry32(level === 'easy' ? 1 : 2));
+    const grid = generateSudoku(level, seededRandom(level === 'easy' ? 1 : 2));
     expect(sudokuConflicts(grid)).toEqual([]);
     expect(solveSudoku(grid, 2)).toHaveLength(1);
     const clues = grid.filter((v) => v).length;
