@@ -4,7 +4,6 @@ import { SUDOKU_EXAMPLES } from '../../src/ui/sudoku/examples';
 import { generateSudoku } from '../../src/ui/sudoku/generate';
 import { seededRandom } from '../../src/core/random';
 
-// A small seeded generator so the test is reproducible.
 describe('sudoku examples and generator', () => {
   it.each(SUDOKU_EXAMPLES.map((e) => [e.label, e.text]))('%s has exactly one solution', (_label, text) => {
     expect(solveSudoku(parseSudoku(text), 2)).toHaveLength(1);
