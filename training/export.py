@@ -23,7 +23,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from data.official_format import load_identifiers  # noqa: E402
 from trainer.model_io import load_model  # noqa: E402
-from trainer.onnx_step import export_onnx  # noqa: E402
+from export_onnx import export_step  # noqa: E402
 from trm.checkpoint import save_app, save_official  # noqa: E402
 
 DTYPES = {"f32": torch.float32, "f16": torch.float16, "bf16": torch.bfloat16}
@@ -104,7 +104,10 @@ def main(argv=None):
         save_official(model, path)
         written.append(path)
     if a.onnx:
-        export_onnx(model, a.onnx)
+        inner = getattr(model, "model", model).inner
+        if inner.config.forward_dtype != "float32":
+            sys.exit("error: ONNX export is float32 only: load the model with forward_dtype float32")
+        export_step(inner.eval(), a.onnx)
         written.append(a.onnx)
     if a.manifest:
         if not (a.app and a.card):

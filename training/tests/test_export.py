@@ -63,28 +63,29 @@ def test_official_export_round_trips(run, tmp_path):
         torch.testing.assert_close(sd[k].to(v.dtype), v)
 
 
-def test_onnx_step_matches_torch(run, tmp_path):
+def test_export_cli_onnx_matches_torch(run, tmp_path):
+    """export.py --onnx goes through export_onnx.export_step (one exporter); the graph equals the twin's step."""
     import onnx
     from onnx.reference import ReferenceEvaluator
 
-    from trainer.onnx_step import SupervisionStep, export_onnx
+    import export
+    from export_onnx import INPUT_NAMES, OnnxStep
 
     _, _, run_dir = run
     model, cfg, _ = load_model(run_dir, "raw")
     path = str(tmp_path / "step.onnx")
-    export_onnx(model, path)
+    export.main(["--run", run_dir, "--weights", "raw", "--onnx", path])
     proto = onnx.load(path)
-    onnx.checker.check_model(proto)
-    assert [i.name for i in proto.graph.input] == ["tokens", "puzzle_identifiers", "z_H", "z_L"]
+    assert [i.name for i in proto.graph.input] == INPUT_NAMES
     g = torch.Generator().manual_seed(0)
-    tokens = torch.randint(1, 11, (2, cfg.seq_len), generator=g)
-    pids = torch.zeros(2, dtype=torch.int64)
+    tokens = torch.randint(1, 11, (2, cfg.seq_len), generator=g, dtype=torch.int32)
+    pids = torch.zeros(2, dtype=torch.int32)
     z_H = torch.randn(2, cfg.seq_total, cfg.hidden_size, generator=g)
     z_L = torch.randn(2, cfg.seq_total, cfg.hidden_size, generator=g)
     with torch.no_grad():
-        want = SupervisionStep(model)(tokens, pids, z_H, z_L)
-    got = ReferenceEvaluator(proto).run(None, {"tokens": tokens.numpy(), "puzzle_identifiers": pids.numpy(),
-                                              "z_H": z_H.numpy(), "z_L": z_L.numpy()})
+        want = OnnxStep(getattr(model, "model", model).inner.eval())(tokens, pids, z_H, z_L)
+    got = ReferenceEvaluator(proto).run(None, dict(zip(INPUT_NAMES, (tokens.numpy(), pids.numpy(), z_H.numpy(),
+                                                                    z_L.numpy()))))
     for w, o in zip(want, got):
         np.testing.assert_allclose(o, w.numpy(), rtol=1e-4, atol=1e-4)
 
