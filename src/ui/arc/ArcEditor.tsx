@@ -13,11 +13,12 @@ import { fillArcGrid, floodArcGrid, resizeArcGrid, setArcCell } from './gridOps'
 import { exportKaggle, importKaggle } from './kaggle';
 import { ArcThumb } from './ArcThumb';
 import { ArcGallery } from './ArcGallery';
+import { ToolGroup, type ToolOption } from '../common/ToolGroup';
 
-const TOOLS: { id: ArcTool; label: string; hint: string }[] = [
-  { id: 'pencil', label: 'Pencil', hint: 'paint cells (drag)' },
-  { id: 'flood', label: 'Flood', hint: 'fill the connected area of one colour' },
-  { id: 'fill', label: 'Fill', hint: 'fill the whole grid' },
+const TOOLS: ToolOption<ArcTool>[] = [
+  { id: 'pencil', label: 'Pencil', title: 'paint cells (drag)' },
+  { id: 'flood', label: 'Flood', title: 'fill the connected area of one colour' },
+  { id: 'fill', label: 'Fill', title: 'fill the whole grid' },
 ];
 
 export function targetName(t: ArcTarget) {
@@ -167,21 +168,7 @@ export function ArcEditor() {
         <Button onClick={() => loadPuzzle(emptyArc())}>New</Button>
       </div>
       <div className="flex flex-wrap gap-3 items-center">
-        <div role="radiogroup" aria-label="Drawing tool" className="flex gap-1">
-          {TOOLS.map((t) => (
-            <button
-              key={t.id}
-              type="button"
-              role="radio"
-              aria-checked={tool === t.id}
-              title={t.hint}
-              onClick={() => setSetting('arcTool', t.id)}
-              className={`px-2.5 py-1 rounded text-sm border ${tool === t.id ? 'bg-sky-700 border-sky-500' : 'bg-slate-800 border-slate-700 hover:bg-slate-700'}`}
-            >
-              {t.label}
-            </button>
-          ))}
-        </div>
+        <ToolGroup label="Drawing tool" tools={TOOLS} value={tool} onChange={(id) => setSetting('arcTool', id)} />
         <div role="radiogroup" aria-label="Colour (keys 0 to 9 on the grid)" className="flex gap-1">
           {ARC_COLOURS.map((hex, i) => (
             <button

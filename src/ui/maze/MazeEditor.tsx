@@ -10,6 +10,7 @@ import { GridCanvas, moveCursor, type CellPhase } from '../common/GridCanvas';
 import { paintMazeCell } from './colours';
 import { generateMaze } from './generate';
 import { mazeFromText, mazeProblems, mazeToText, setMazeCell } from './mazeText';
+import { ToolGroup } from '../common/ToolGroup';
 
 const TOOLS: { id: MazeTool; label: string; key: string }[] = [
   { id: 'wall', label: 'Wall', key: 'W' },
@@ -88,21 +89,7 @@ export function MazeEditor() {
 
   const toolbar = (
     <div className="flex flex-wrap gap-2 items-center">
-      <div role="radiogroup" aria-label="Maze tool" className="flex gap-1">
-        {TOOLS.map((t) => (
-          <button
-            key={t.id}
-            type="button"
-            role="radio"
-            aria-checked={tool === t.id}
-            onClick={() => setSetting('mazeTool', t.id)}
-            title={`${t.label} (key ${t.key} on the grid)`}
-            className={`px-2.5 py-1 rounded text-sm border ${tool === t.id ? 'bg-sky-700 border-sky-500' : 'bg-slate-800 border-slate-700 hover:bg-slate-700'}`}
-          >
-            {t.label}
-          </button>
-        ))}
-      </div>
+      <ToolGroup label="Maze tool" tools={TOOLS.map((t) => ({ id: t.id, label: t.label, title: `${t.label} (key ${t.key} on the grid)` }))} value={tool} onChange={(id) => setSetting('mazeTool', id)} />
       <Button onClick={() => edit('maze', generateMaze())}>Random hard maze</Button>
       <Button onClick={() => edit('maze', emptyMaze())}>Clear</Button>
       <Button
