@@ -72,12 +72,15 @@ export class SolverClient {
     }
   }
 
-  /** Parses and validates a model in the worker. The bytes are transferred (the caller's buffer is emptied). */
+  /**
+   * Parses and validates a model in the worker. An ArrayBuffer is transferred (the caller's buffer is emptied);
+   * a Blob/File is cloned (cheap: only the handle travels) and read lazily in the worker.
+   */
   load(source: ModelSource, confirm?: Pending['confirm']): Promise<ModelInfo> {
     const requestId = this.nextId++;
     return new Promise<ModelInfo>((resolve, reject) => {
       this.pending.set(requestId, { resolve: resolve as (v: unknown) => void, reject, confirm });
-      this.post({ type: 'load', requestId, source }, [source.bytes]);
+      this.post({ type: 'load', requestId, source }, source.bytes instanceof ArrayBuffer ? [source.bytes] : []);
     });
   }
 

@@ -3,8 +3,8 @@
 import type { ModelBundle } from '../core/bundle';
 import { expectedShapes } from '../core/config';
 import { loadAppModel } from '../core/weights/app-format';
-import { loadOfficialBundle, readTorchCheckpoint } from '../core/weights/torch';
-import type { ConfirmRequest, ConfirmedShape, ModelInfo, ModelSource } from './protocol';
+import { loadOfficialBundle, MAX_WHOLE_PUZZLE_TABLE_ROWS, readTorchCheckpoint, type TorchCheckpoint } from '../core/weights/torch';
+import { modelByteLength, type ConfirmRequest, type ConfirmedShape, type ModelBytes, type ModelInfo, type ModelSource } from './protocol';
 
 /** Thrown when an official checkpoint came without all_config.yaml: the user must confirm n and T. */
 export class NeedsConfirmation extends Error {
@@ -19,18 +19,67 @@ export function looksLikeTorchZip(bytes: Uint8Array): boolean {
   return bytes.length >= 4 && bytes[0] === 0x50 && bytes[1] === 0x4b && bytes[2] === 0x03 && bytes[3] === 0x04;
 }
 
-export async function parseModel(source: ModelSource, confirmed?: ConfirmedShape): Promise<ModelBundle> {
-  const bytes = new Uint8Array(source.bytes);
-  if (bytes.length === 0) throw new Error(`${source.name} is empty (0 bytes).`);
-  if (!looksLikeTorchZip(bytes)) {
-    if (source.format === 'official' && source.yaml)
-      throw new Error(`${source.name} is not a torch checkpoint (no zip signature); an all_config.yaml only goes with an official step_N file.`);
-    return loadAppModel(bytes);
+/** The first `n` bytes of a source, without reading the rest of a Blob. */
+async function headBytes(bytes: ModelBytes, n = 4): Promise<Uint8Array> {
+  if (bytes instanceof ArrayBuffer) return new Uint8Array(bytes, 0, Math.min(n, bytes.byteLength));
+  return new Uint8Array(await bytes.slice(0, n).arrayBuffer());
+}
+
+/** Puzzle ids of the original (un-augmented) tasks: names without "|||", not the blank id. */
+export function originalTaskRows(identifiers: readonly string[]): number[] {
+  const rows: number[] = [];
+  identifiers.forEach((name, id) => {
+    if (typeof name === 'string' && name && name !== '<blank>' && !name.includes('|||')) rows.push(id);
+  });
+  return rows;
+}
+
+/**
+ * Which puzzle-embedding rows to read: all of a small table, or, above `maxWholeRows`, only the original ARC
+ * tasks named in identifiers.json (the whole table of an official ARC run is ~876k rows, 1.8 GB).
+ */
+export function choosePuzzleRows(ckpt: TorchCheckpoint, name: string, identifiers: readonly string[] | undefined, maxWholeRows = MAX_WHOLE_PUZZLE_TABLE_ROWS): number[] | undefined {
+  if (!ckpt.keys.includes('puzzle_emb.weights')) return undefined;
+  const tableRows = ckpt.info('puzzle_emb.weights').shape[0];
+  if (tableRows <= maxWholeRows) return undefined;
+  if (!identifiers)
+    throw new Error(
+      `${name} has a puzzle-embedding table of ${tableRows.toLocaleString('en-US')} rows, too large to load whole. ` +
+        "Drop the dataset's identifiers.json together with the checkpoint (and its all_config.yaml): only the rows of the original tasks are then read.",
+    );
+  if (identifiers.length !== tableRows)
+    throw new Error(
+      `identifiers.json lists ${identifiers.length} names but ${name}'s puzzle table has ${tableRows} rows: they come from different datasets.`,
+    );
+  const rows = originalTaskRows(identifiers);
+  if (!rows.length) throw new Error('identifiers.json names no original task (every name contains "|||").');
+  return rows;
+}
+
+export interface ParseOptions {
+  /** Puzzle tables above this many rows need identifiers.json and are read only for the original tasks. */
+  maxWholeRows?: number;
+}
+
+export async function parseModel(source: ModelSource, confirmed?: ConfirmedShape, opts: ParseOptions = {}): Promise<ModelBundle> {
+  if (modelByteLength(source.bytes) === 0) throw new Error(`${source.name} is empty (0 bytes).`);
+  if (!looksLikeTorchZip(await headBytes(source.bytes))) {
+    if (source.format === 'official' && (source.yaml || source.identifiers))
+      throw new Error(
+        `${source.name} is not a torch checkpoint (no zip signature); an all_config.yaml or identifiers.json only goes with an official step_N file.`,
+      );
+    const bytes = source.bytes instanceof ArrayBuffer ? source.bytes : await source.bytes.arrayBuffer();
+    return loadAppModel(new Uint8Array(bytes));
   }
   const yaml = source.format === 'official' ? source.yaml : undefined;
-  const ckpt = await readTorchCheckpoint(bytes);
+  const identifiers = source.format === 'official' ? source.identifiers : undefined;
+  // A Blob is read lazily, by byte range: only the zip directory, the network and the chosen rows.
+  const ckpt = await readTorchCheckpoint(source.bytes instanceof ArrayBuffer ? new Uint8Array(source.bytes) : source.bytes);
+  const rows = choosePuzzleRows(ckpt, source.name, identifiers, opts.maxWholeRows);
   const bundle = await loadOfficialBundle(ckpt, {
     yaml: yaml ?? null,
+    rows,
+    identifiers,
     task: confirmed?.task,
     overrides: confirmed ? { L_cycles: confirmed.L_cycles, H_cycles: confirmed.H_cycles } : undefined,
   });
@@ -46,7 +95,7 @@ export async function parseModel(source: ModelSource, confirmed?: ConfirmedShape
   return bundle;
 }
 
-export function describeModel(id: string, source: ModelSource, b: ModelBundle): ModelInfo {
+export async function describeModel(id: string, source: ModelSource, b: ModelBundle): Promise<ModelInfo> {
   const shapes = expectedShapes(b.config);
   let parameterCount = 0;
   for (const [key, shape] of Object.entries(shapes))
@@ -63,13 +112,13 @@ export function describeModel(id: string, source: ModelSource, b: ModelBundle): 
   return {
     id,
     name: (typeof card?.name === 'string' && card.name) || source.name,
-    format: looksLikeTorchZip(new Uint8Array(source.bytes, 0, Math.min(4, source.bytes.byteLength))) ? 'official' : 'app',
+    format: looksLikeTorchZip(await headBytes(source.bytes)) ? 'official' : 'app',
     task: b.config.task,
     config: b.config,
     card,
     parameterCount,
     embeddingRows,
-    bytes: source.bytes.byteLength,
+    bytes: modelByteLength(source.bytes),
     puzzleRows,
   };
 }

@@ -13,9 +13,28 @@ export interface ConfirmedShape {
   H_cycles: number;
 }
 
+/**
+ * Model bytes: an ArrayBuffer (transferred) or a Blob/File (structured-cloned, read lazily by byte range in the
+ * worker, so a 2 GB official step_N is never read whole).
+ */
+export type ModelBytes = ArrayBuffer | Blob;
+
 export type ModelSource =
-  | { format: 'app'; name: string; bytes: ArrayBuffer }
-  | { format: 'official'; name: string; bytes: ArrayBuffer; yaml?: string; confirmed?: ConfirmedShape };
+  | { format: 'app'; name: string; bytes: ModelBytes }
+  | {
+      format: 'official';
+      name: string;
+      bytes: ModelBytes;
+      yaml?: string;
+      /** The dataset's identifiers.json (name of each puzzle id); required when the puzzle table is large. */
+      identifiers?: string[];
+      confirmed?: ConfirmedShape;
+    };
+
+/** Size in bytes of a model source's bytes. */
+export function modelByteLength(bytes: ModelBytes): number {
+  return bytes instanceof ArrayBuffer ? bytes.byteLength : bytes.size;
+}
 
 export interface ModelInfo {
   id: string;

@@ -36,7 +36,7 @@ async function load(requestId: number, source: ModelSource) {
       const bundle = await parseModel(source, confirmed);
       const id = `m${nextModel++}`;
       models.set(id, bundle);
-      send({ type: 'loaded', requestId, info: describeModel(id, source, bundle) });
+      send({ type: 'loaded', requestId, info: await describeModel(id, source, bundle) });
       return;
     } catch (e) {
       if (!(e instanceof NeedsConfirmation)) throw e;

@@ -96,7 +96,7 @@ export function ModelPanel() {
         onDrop={onDrop}
         className={`flex flex-col items-center gap-2 rounded border-2 border-dashed p-4 text-center text-sm ${dragOver ? 'border-sky-400 bg-sky-950/50' : 'border-slate-700'}`}
       >
-        <span>Drop a model here: .safetensors, or step_N with its all_config.yaml</span>
+        <span>Drop a model here: .safetensors, or step_N with its all_config.yaml (and, for ARC, the dataset's identifiers.json)</span>
         <Button onClick={() => fileInput.current?.click()}>Choose files…</Button>
         <input
           ref={fileInput}

@@ -2,10 +2,10 @@
 // A failed load leaves the previous model of that task in place; a newer load always wins over an older one.
 import type { TaskKind } from '../../core/config';
 import { solverClient } from '../../worker/client';
-import type { ConfirmRequest, ConfirmedShape, ModelSource } from '../../worker/protocol';
+import { modelByteLength, type ConfirmRequest, type ConfirmedShape, type ModelSource } from '../../worker/protocol';
 import { useStore } from '../store';
 import type { ManifestEntry } from '../store/modelSlice';
-import { fetchModel, readFileWithProgress, type Progress } from './download';
+import { fetchModel, type Progress } from './download';
 import { cacheDelete, cacheGet, cachePut, describeCached, localKey, type CachedModel } from './modelCache';
 
 let loadSeq = 0;
@@ -41,7 +41,8 @@ function progressTo(name: string, phase: 'download' | 'read') {
 /** `userAsked`: the user chose this model, so the app shows its task; automatic loads never switch tabs. */
 async function install(source: ModelSource, cacheKey: string | null, seq: number, userAsked: boolean, cardUrl?: string): Promise<boolean> {
   const st = useStore.getState();
-  st.setLoading({ name: source.name, phase: 'parse', loaded: source.bytes.byteLength, total: source.bytes.byteLength, startedAt: performance.now() });
+  const size = modelByteLength(source.bytes);
+  st.setLoading({ name: source.name, phase: 'parse', loaded: size, total: size, startedAt: performance.now() });
   const info = await solverClient().load(source, askConfirm(source.name));
   const task = info.task;
   if (seq < appliedSeq[task]) {
@@ -97,29 +98,50 @@ export function loadModelFromUrl(url: string, userAsked = true, cardUrl?: string
   });
 }
 
-/** One weights file (.safetensors or step_N), optionally with all_config.yaml. */
+/** identifiers.json of an official dataset: a JSON array of names, index = puzzle id. */
+export function parseIdentifiers(text: string, fileName = 'identifiers.json'): string[] {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (e) {
+    throw new Error(`${fileName} is not valid JSON (${(e as Error).message}).`);
+  }
+  if (!Array.isArray(data) || !data.every((x) => typeof x === 'string'))
+    throw new Error(`${fileName} must be a JSON list of puzzle names (the dataset's identifiers.json).`);
+  return data as string[];
+}
+
+/**
+ * One weights file (.safetensors or step_N), optionally with all_config.yaml and the dataset's identifiers.json.
+ * The file goes to the worker as a Blob, so a 2 GB step_N is read lazily (only the rows asked for).
+ */
 export function loadModelFromFiles(files: File[]) {
   const yamlFile = files.find((f) => /\.ya?ml$/i.test(f.name));
-  const weights = files.filter((f) => f !== yamlFile);
+  const idsFile = files.find((f) => /\.json$/i.test(f.name));
+  const weights = files.filter((f) => f !== yamlFile && f !== idsFile);
   if (weights.length !== 1) {
     useStore
       .getState()
       .setModelError(
         weights.length
-          ? `Drop one weights file at a time (got ${weights.map((f) => f.name).join(', ')}); an all_config.yaml may come with it.`
-          : 'Only a YAML file was given; drop the step_N checkpoint together with its all_config.yaml.',
+          ? `Drop one weights file at a time (got ${weights.map((f) => f.name).join(', ')}); an all_config.yaml and identifiers.json may come with it.`
+          : 'Only a YAML or JSON file was given; drop the step_N checkpoint together with its all_config.yaml (and identifiers.json).',
       );
     return Promise.resolve();
   }
   const file = weights[0];
   return guarded(file.name, async (seq) => {
-    const bytes = await readFileWithProgress(file, progressTo(file.name, 'read'));
     const yaml = yamlFile ? await yamlFile.text() : undefined;
-    const key = localKey(file.name, file.size);
-    await cachePut(key, file.name, bytes, yaml);
-    const source: ModelSource = yaml ? { format: 'official', name: file.name, bytes, yaml } : { format: 'official', name: file.name, bytes };
+    const identifiers = idsFile ? parseIdentifiers(await idsFile.text(), idsFile.name) : undefined;
+    const source: ModelSource = { format: 'official', name: file.name, bytes: file };
+    if (yaml) source.yaml = yaml;
+    if (identifiers) source.identifiers = identifiers;
+    // With identifiers.json the file is a large official checkpoint: loading it again needs the names, which the
+    // cache does not keep, so it is not cached (nor copied: 2 GB).
+    const key = identifiers ? null : localKey(file.name, file.size);
+    if (key) await cachePut(key, file.name, file, yaml);
     await install(source, key, seq, true).catch(async (e) => {
-      await cacheDelete(key);
+      if (key) await cacheDelete(key);
       throw e;
     });
   });
@@ -129,7 +151,7 @@ export function loadCachedModel(entry: CachedModel, userAsked = true) {
   return guarded(entry.name, async (seq) => {
     const res = await cacheGet(entry.key);
     if (!res) throw new Error('it is no longer in the browser cache.');
-    const bytes = await res.arrayBuffer();
+    const bytes = await res.blob(); // read lazily in the worker
     await install({ format: 'official', name: entry.name, bytes, yaml: entry.yaml }, entry.key, seq, userAsked);
   });
 }

@@ -21,11 +21,11 @@ export async function cacheGet(key: string): Promise<Response | undefined> {
   return (await caches.open(CACHE)).match(key);
 }
 
-export async function cachePut(key: string, name: string, bytes: ArrayBuffer, yaml?: string): Promise<void> {
+export async function cachePut(key: string, name: string, bytes: ArrayBuffer | Blob, yaml?: string): Promise<void> {
   if (!hasCaches()) return;
   const headers: Record<string, string> = {
     'content-type': 'application/octet-stream',
-    'content-length': String(bytes.byteLength),
+    'content-length': String(bytes instanceof Blob ? bytes.size : bytes.byteLength),
     'x-trm-name': encodeURIComponent(name),
     'x-trm-saved-at': new Date().toISOString(),
   };
