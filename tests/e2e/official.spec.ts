@@ -1,4 +1,5 @@
 import { test, expect } from '@playwright/test';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { openApp, repoRoot, watchConsole } from './helpers';
 
@@ -31,6 +32,34 @@ test('an official step_N without all_config.yaml asks to confirm n and T; with t
   await expect(page.getByRole('tab', { name: 'Maze' })).toHaveAttribute('aria-selected', 'true', { timeout: 60_000 });
   await expect(page.getByTestId('model-card')).toContainText('attention, 2 heads');
   await expect(page.getByTestId('model-card')).toContainText('n = L_cycles 2, T = H_cycles 2');
+  await expect(page.getByRole('dialog')).toHaveCount(0);
+  expect(problems).toEqual([]);
+});
+
+test('an official ARC step_N dropped with its identifiers.json loads by byte range, names checked against the table', async ({ page }, info) => {
+  const problems = watchConsole(page);
+  await openApp(page);
+  let n = 0;
+  const ids = (names: string[]) => {
+    const file = info.outputPath(`ids-${n++}`, 'identifiers.json');
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(file, JSON.stringify(names));
+    return file;
+  };
+
+  // Names for another dataset (2 rows, the table has 5): a clear error, nothing loaded.
+  await page
+    .getByTestId('model-file')
+    .setInputFiles([reference('arc-att-tiny', 'step_0'), reference('arc-att-tiny', 'all_config.yaml'), ids(['<blank>', 'x'])]);
+  await expect(page.getByTestId('model-error')).toContainText('identifiers.json lists 2 names', { timeout: 60_000 });
+
+  // The right number of names: the (small) table loads whole, with no question asked.
+  const names = ['<blank>', 'aaaa1111', 'aaaa1111|||t1|||0123456789', 'bbbb2222', 'bbbb2222|||t2|||0123456789'];
+  await page
+    .getByTestId('model-file')
+    .setInputFiles([reference('arc-att-tiny', 'step_0'), reference('arc-att-tiny', 'all_config.yaml'), ids(names)]);
+  await expect(page.getByRole('tab', { name: 'ARC' })).toHaveAttribute('aria-selected', 'true', { timeout: 60_000 });
+  await expect(page.getByTestId('model-card')).toContainText('official step_N');
   await expect(page.getByRole('dialog')).toHaveCount(0);
   expect(problems).toEqual([]);
 });

@@ -9,6 +9,8 @@ import { fetchModel, type Progress } from './download';
 import { cacheDelete, cacheGet, cachePut, describeCached, localKey, type CachedModel } from './modelCache';
 
 let loadSeq = 0;
+/** Loads the user asked for so far: an automatic load never starts after one (it would replace the user's model). */
+let userLoads = 0;
 const appliedSeq: Record<TaskKind, number> = { sudoku: 0, maze: 0, arc: 0 };
 let confirmResolver: ((c: ConfirmedShape | null) => void) | null = null;
 
@@ -88,7 +90,10 @@ async function mergeCard(task: TaskKind, modelId: string, cardUrl: string) {
 
 export function loadModelFromUrl(url: string, userAsked = true, cardUrl?: string) {
   const name = decodeURIComponent(new URL(url, location.href).pathname.split('/').pop() || url);
-  if (userAsked) useStore.getState().setSetting('lastModelUrl', url);
+  if (userAsked) {
+    userLoads++;
+    useStore.getState().setSetting('lastModelUrl', url);
+  }
   return guarded(name, async (seq) => {
     const fetched = await fetchModel(url, name, progressTo(name, 'download'));
     await install({ format: 'app', name, bytes: fetched.bytes }, url, seq, userAsked, cardUrl).catch(async (e) => {
@@ -130,6 +135,7 @@ export function loadModelFromFiles(files: File[]) {
     return Promise.resolve();
   }
   const file = weights[0];
+  userLoads++;
   return guarded(file.name, async (seq) => {
     const yaml = yamlFile ? await yamlFile.text() : undefined;
     const identifiers = idsFile ? parseIdentifiers(await idsFile.text(), idsFile.name) : undefined;
@@ -148,6 +154,7 @@ export function loadModelFromFiles(files: File[]) {
 }
 
 export function loadCachedModel(entry: CachedModel, userAsked = true) {
+  if (userAsked) userLoads++;
   return guarded(entry.name, async (seq) => {
     const res = await cacheGet(entry.key);
     if (!res) throw new Error('it is no longer in the browser cache.');
@@ -182,11 +189,14 @@ const autoTried = new Set<TaskKind>();
 export async function autoLoadModel(task: TaskKind) {
   if (autoTried.has(task) || useStore.getState().models[task]) return;
   autoTried.add(task);
+  const userLoadsAtStart = userLoads;
+  const userLoaded = () => userLoads !== userLoadsAtStart || !!useStore.getState().models[task];
   const key = useStore.getState().settings.modelKeys[task];
   const entry = (await fetchManifest()).find((m) => m.task === task);
   if (key) {
     const res = await cacheGet(key);
     if (res) {
+      if (userLoaded()) return;
       await loadCachedModel(describeCached(key, res), false);
       if (entry && key === shippedUrl(entry.weights) && entry.card) {
         const info = useStore.getState().models[task];
@@ -195,5 +205,5 @@ export async function autoLoadModel(task: TaskKind) {
       return;
     }
   }
-  if (entry && !useStore.getState().models[task]) return loadModelFromUrl(shippedUrl(entry.weights), false, entry.card ? shippedUrl(entry.card) : undefined);
+  if (entry && !userLoaded()) return loadModelFromUrl(shippedUrl(entry.weights), false, entry.card ? shippedUrl(entry.card) : undefined);
 }
