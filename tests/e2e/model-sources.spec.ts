@@ -1,6 +1,6 @@
 import { test, expect } from '@playwright/test';
 import { readFileSync } from 'node:fs';
-import { fixtureModel, openApp, watchConsole } from './helpers';
+import { fixtureModel, openApp, useCpuEngine, watchConsole } from './helpers';
 
 test('load a model from a URL (kept in the cache) and by drag-and-drop', async ({ page }) => {
   const problems = watchConsole(page);
@@ -46,6 +46,13 @@ test('load a model from a URL (kept in the cache) and by drag-and-drop', async (
   await page.getByText('Drop a model here').dispatchEvent('drop', { dataTransfer });
   await expect(page.getByTestId('model-card')).toContainText('sudoku-mlp-h64', { timeout: 60_000 });
   await expect(cached).toContainText('dropped.safetensors');
+
+  // ...and solve with the dropped model.
+  await useCpuEngine(page);
+  await page.getByLabel('Paste 81 characters').fill('53..7....6..195....98....6.8...6...34..8.3..17...2...6.6....28....419..5....8..79');
+  await page.getByRole('button', { name: 'Load text' }).click();
+  await page.getByRole('button', { name: 'Solve', exact: true }).click();
+  await expect(page.getByTestId('solve-progress')).toContainText('Done: 16 of 16 steps', { timeout: 90_000 });
   expect(problems.filter((p) => !p.includes('404'))).toEqual([]); // the 404 above is logged by the browser itself
 });
 
