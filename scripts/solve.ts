@@ -3,21 +3,25 @@
 // Loads our safetensors (or an official `step_N` through the torch reader), encodes the puzzle with the task
 // codec, runs the TRM (WebGPU through Dawn in Node, or the CPU reference) and prints each supervision step's
 // answer and q_halt, then whether the final answer obeys the rules. --json prints the whole trace instead.
+// `--csv <file> [--limit N] [--batch 16]` (Sudoku) solves a whole CSV in batches and prints the accuracy the
+// way training/evaluate.py does, on the same rows.
 import { existsSync, readFileSync } from 'node:fs';
+import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { ModelBundle } from '../src/core/bundle';
 import type { TaskKind } from '../src/core/config';
 import { CpuEngine } from '../src/core/reference';
 import {
   checkMazePath, checkSudoku, decodeArcGrid, decodeMaze, decodeSudoku, encodeArcGrid, encodeMaze, encodeSudoku,
-  formatMaze, formatSudokuPretty, parseMaze, parseSudoku, assertArcGrid,
+  formatMaze, formatSudokuPretty, parseMaze, parseSudoku, parseSudokuCsv, assertArcGrid,
 } from '../src/core/tasks';
 import type { StepTrace, Trace, TrmEngine } from '../src/core/trace';
 import { loadAppModel } from '../src/core/weights/app-format';
 import { loadOfficialBundle } from '../src/core/weights/torch';
 import { openFileSource } from '../src/core/weights/torch/node-source';
+import { evaluateSudokuRows, reportJson, reportText, sampleRows } from './lib/solve-csv';
 
-const USAGE = 'usage: npm run solve -- --model <file> --task sudoku|maze|arc --puzzle <text or file> [--backend webgpu|cpu] [--steps 16] [--json] [--yaml all_config.yaml] [--puzzle-id N] [--early-halt]';
+const USAGE = 'usage: npm run solve -- --model <file> --task sudoku|maze|arc (--puzzle <text or file> | --csv <sudoku.csv> [--limit N] [--batch 16]) [--backend webgpu|cpu] [--steps 16] [--json] [--yaml all_config.yaml] [--puzzle-id N] [--early-halt]';
 
 interface Codec {
   encode(): Int32Array;
@@ -77,7 +81,7 @@ async function loadModel(file: string, task: TaskKind, yamlFile: string | undefi
 // Dawn's instance must outlive the device (a collected instance aborts pending pipeline compiles).
 let dawn: GPU | undefined;
 
-async function makeEngine(backend: string, bundle: ModelBundle): Promise<{ engine: TrmEngine; device?: GPUDevice; label: string }> {
+async function makeEngine(backend: string, bundle: ModelBundle, batch = 1): Promise<{ engine: TrmEngine; device?: GPUDevice; label: string }> {
   if (backend === 'cpu') return { engine: new CpuEngine(bundle), label: 'CPU reference' };
   const { create, globals } = await import('webgpu');
   Object.assign(globalThis, globals);
@@ -85,7 +89,7 @@ async function makeEngine(backend: string, bundle: ModelBundle): Promise<{ engin
   const { requestTrmDevice, WebGpuEngine } = await import('../src/gpu');
   const { loadShaderSources } = await import('../src/gpu/shaders-node');
   const { device, adapterInfo } = await requestTrmDevice(dawn);
-  const engine = await WebGpuEngine.create(device, bundle, { batch: 1, shaders: loadShaderSources() });
+  const engine = await WebGpuEngine.create(device, bundle, { batch, shaders: loadShaderSources() });
   return { engine, device, label: `WebGPU (${adapterInfo})` };
 }
 
@@ -98,10 +102,12 @@ async function main(): Promise<void> {
     options: {
       model: { type: 'string' }, task: { type: 'string' }, puzzle: { type: 'string' }, backend: { type: 'string', default: 'webgpu' },
       steps: { type: 'string' }, json: { type: 'boolean', default: false }, yaml: { type: 'string' }, 'puzzle-id': { type: 'string', default: '0' },
-      'early-halt': { type: 'boolean', default: false },
+      'early-halt': { type: 'boolean', default: false }, csv: { type: 'string' }, limit: { type: 'string', default: '0' },
+      batch: { type: 'string', default: '16' },
     },
   });
   const task = values.task as TaskKind;
+  if (values.csv) return solveCsv(values as CsvArgs);
   if (!values.model || !values.puzzle || !['sudoku', 'maze', 'arc'].includes(task) || !['webgpu', 'cpu'].includes(values.backend!)) {
     console.error(USAGE);
     process.exit(2);
@@ -131,6 +137,38 @@ async function main(): Promise<void> {
     const last = trace.steps[trace.steps.length - 1];
     if (values.json) console.log(JSON.stringify(traceJson(trace)));
     else if (last) console.log(`\nfinal answer after step ${last.step}: ${codec.verdict(last.preds)}; halting head first said halt at step ${trace.haltStep[0] || 'never'}`);
+  } finally {
+    engine.dispose();
+    device?.destroy();
+  }
+}
+
+interface CsvArgs {
+  model?: string; task?: string; csv: string; backend: string; steps?: string; json: boolean; yaml?: string;
+  'puzzle-id': string; limit: string; batch: string;
+}
+
+async function solveCsv(a: CsvArgs): Promise<void> {
+  const limit = Number(a.limit);
+  const batchWanted = Number(a.batch);
+  if (!a.model || a.task !== 'sudoku' || !['webgpu', 'cpu'].includes(a.backend) || !(Number.isInteger(limit) && limit >= 0) || !(Number.isInteger(batchWanted) && batchWanted >= 1)) {
+    console.error(`--csv needs --model, --task sudoku, --limit ≥ 0 and --batch ≥ 1 (integers)\n${USAGE}`);
+    process.exit(2);
+  }
+  const rows = sampleRows(parseSudokuCsv(readFileSync(a.csv, 'utf8'), a.csv), limit);
+  if (rows.length === 0) throw new Error(`${a.csv} has no puzzle rows`);
+  const { bundle, puzzleId } = await loadModel(a.model, 'sudoku', a.yaml, Number(a['puzzle-id']));
+  const batch = Math.min(batchWanted, rows.length);
+  const { engine, device, label } = await makeEngine(a.backend, bundle, batch);
+  const steps = a.steps ? Number(a.steps) : bundle.config.halt_max_steps;
+  const t0 = performance.now();
+  try {
+    const report = await evaluateSudokuRows(engine, batch, rows, puzzleId, steps, (done, total) => {
+      if (!a.json) process.stderr.write(`\r${label}: ${done}/${total} puzzles`);
+    });
+    const name = basename(a.csv);
+    if (a.json) console.log(JSON.stringify({ model: a.model, backend: label, limit, results: { [name]: reportJson(report) } }));
+    else console.log(`\n${reportText(name, report, (performance.now() - t0) / 1000)}`);
   } finally {
     engine.dispose();
     device?.destroy();

@@ -55,6 +55,7 @@ def main(argv=None) -> dict:
     ap.add_argument("--device", default="cpu", choices=["cpu", "cuda"])
     ap.add_argument("--threads", type=int, default=0)
     ap.add_argument("--json", action="store_true", help="print one JSON document instead of a table")
+    ap.add_argument("--per-row", action="store_true", help="also list, per row, whether it was solved exactly")
     a = ap.parse_args(argv)
     if a.threads:
         torch.set_num_threads(a.threads)
@@ -73,7 +74,10 @@ def main(argv=None) -> dict:
     for name, inputs, labels, pids, ignore in sources:
         t0 = time.time()
         r = evaluate_arrays(model, inputs, labels, pids, batch_size=a.batch_size, device=a.device,
-                            steps=a.steps or None, ignore_label_id=ignore)
+                            steps=a.steps or None, ignore_label_id=ignore, return_preds=a.per_row)
+        if a.per_row:
+            preds = r.pop("preds")
+            r["solved"] = [bool(x) for x in ((preds == labels) | (labels == ignore)).all(-1)]
         r["seconds"] = round(time.time() - t0, 1)
         results[name] = r
         if not a.json:

@@ -3,6 +3,7 @@ import type { TaskKind } from '../config';
 
 export * from './errors';
 export * from './sudoku';
+export * from './sudoku-csv';
 export * from './maze';
 export * from './arc';
 
