@@ -119,6 +119,11 @@ export class WebGpuEngine implements TrmEngine {
     return this.kernels.matmulChoices;
   }
 
+  /** The dispatches of one supervision step without the inner-call records, in order (for bench/profile.ts). */
+  get stepDispatches(): readonly Dispatch[] {
+    return this.stepPlain;
+  }
+
   /** The carry after the last complete step of the latest solve (a resume point, also after a cancel or device loss). */
   get lastCarry(): Carry | null {
     return this.carry_;

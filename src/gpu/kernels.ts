@@ -19,6 +19,8 @@ export interface Dispatch {
   pipeline: GPUComputePipeline;
   bindGroup: GPUBindGroup;
   workgroups: [number, number, number];
+  /** Multiply-adds × 2 of the matmuls and attention (the benchmark's FLOP convention); absent elsewhere. */
+  flops?: number;
 }
 
 export function recordDispatches(encoder: GPUCommandEncoder, dispatches: Dispatch[], label: string): void {
@@ -145,7 +147,7 @@ export class Kernels {
       EPILOGUE: choice.epilogueCode,
     });
     const params = this.uniform(label, [a.M, a.N, a.K, 0, aOff, aBs, bOff, bBs, cOff, cBs, a.cLd, 0]);
-    return { label, pipeline, bindGroup: this.bind(label, pipeline, params, { 1: a.A, 2: a.B, 3: a.C }), workgroups: choice.workgroups };
+    return { label, pipeline, bindGroup: this.bind(label, pipeline, params, { 1: a.A, 2: a.B, 3: a.C }), workgroups: choice.workgroups, flops: 2 * a.M * a.N * a.K * batch };
   }
 
   async embed(
@@ -211,7 +213,7 @@ export class Kernels {
     const pipeline = await this.pipeline('attention', 'main', { QB: choice.queryBlock, HEAD_DIM: z.headDim, ROPE: z.rope ? 1 : 0 });
     const params = this.uniform(label, [z.S, z.H, z.heads, 0, { f32: 1 / Math.sqrt(z.headDim) }, 0, 0, 0]);
     const bindGroup = this.bind(label, pipeline, params, { 1: b.qkv, 2: b.cos, 3: b.sin, 4: b.out });
-    return { label, pipeline, bindGroup, workgroups: choice.workgroups };
+    return { label, pipeline, bindGroup, workgroups: choice.workgroups, flops: 4 * z.S * z.S * z.H * z.batch }; // QKᵀ and PV
   }
 
   /** logits, preds[predsOff + cell], conf[confOff + cell] (confOff null: not written) for B·L cells. */
