@@ -24,7 +24,8 @@ struct Params {
 @group(0) @binding(1) var<storage, read> A: array<vec4f>;
 @group(0) @binding(2) var<storage, read> B: array<vec4f>;
 @group(0) @binding(3) var<storage, read_write> C: array<vec4f>;
-@group(0) @binding(3) var<storage, read_write> C2: array<vec2f>;
+// The SwiGLU-over-columns output (C viewed as vec2), used only by main_swiglu_n, which binds it instead of C.
+@group(0) @binding(4) var<storage, read_write> C2: array<vec2f>;
 
 override WG_X: u32 = 16u;
 override WG_Y: u32 = 16u;
