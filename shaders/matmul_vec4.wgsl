@@ -9,8 +9,9 @@
 //   3 SwiGLU over row pairs: A rows interleaved (gate j, up j) at rows 2j, 2j+1 → C row j = silu(g)·u;
 //   entry point main_swiglu_n: SwiGLU over column pairs, W rows interleaved (gate j, up j) at 2j, 2j+1 →
 //   C[m][j] = silu(g)·u (C has N/2 columns).
-// Preconditions (checked by chooseMatmul in src/gpu/kernel-choice.ts): M % (4·WG_Y) == 0,
-//   N % (4·WG_X) == 0, K % TILE_K == 0, TILE_K % 4 == 0, every offset and stride % 4 == 0.
+// Preconditions (checked by chooseMatmul in src/gpu/kernel-choice.ts): M % (4·WG_Y) == 0 unless M_TAIL
+//   (then rows past M read row M−1 and are not stored: the 97-position token-mixing down-projection; not with
+//   EPILOGUE 3), N % (4·WG_X) == 0, K % TILE_K == 0, TILE_K % 4 == 0, every offset and stride % 4 == 0.
 // Workgroup: WG_X × WG_Y threads (override), each computing a 4×4 register tile with fma; the workgroup
 //   tile is (4·WG_Y) × (4·WG_X), staged through workgroup memory TILE_K deep (≤ 64 × 64 × 16).
 
@@ -32,6 +33,7 @@ override WG_Y: u32 = 16u;
 override TILE_K: u32 = 16u;
 override B_KN: bool = false;
 override EPILOGUE: u32 = 0u;
+override M_TAIL: bool = false;
 
 // [TILE_K][tileM/4] and [TILE_K][tileN/4]; sized for the largest tile (64 × 64 × 16).
 var<workgroup> As: array<vec4f, 256>;
@@ -58,7 +60,8 @@ fn compute_tile(wid: vec3u, lid: vec3u) -> array<vec4f, 4> {
     for (var i = tid; i < tileM * kq; i += nthreads) {
       let r = i / kq;
       let q = i % kq;
-      let v = A[(a_base + (m0 + r) * p.K + k0) / 4u + q];
+      let ar = select(m0 + r, min(m0 + r, p.M - 1u), M_TAIL);
+      let v = A[(a_base + ar * p.K + k0) / 4u + q];
       let col = r / 4u;
       let comp = r % 4u;
       As[(q * 4u + 0u) * m4 + col][comp] = v.x;
@@ -112,6 +115,7 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) lid: ve
     return;
   }
   for (var r = 0u; r < 4u; r++) {
+    if (M_TAIL && row + r >= p.M) { break; }
     let idx = (c_base + (row + r) * p.c_ld + col) / 4u;
     if (EPILOGUE == 1u) {
       C[idx] = C[idx] + acc[r];
@@ -128,6 +132,7 @@ fn main_swiglu_n(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id
   let col = wid.x * WG_X * 4u + lid.x * 4u;
   let c_base = p.c_off + wid.z * p.c_bs;
   for (var r = 0u; r < 4u; r++) {
+    if (M_TAIL && row + r >= p.M) { break; }
     let v = acc[r];
     let g = vec2f(v.x, v.z);
     let u = vec2f(v.y, v.w);

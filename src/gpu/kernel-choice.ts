@@ -40,6 +40,7 @@ export interface MatmulChoice {
   tileN: number;
   tileK: number;
   epilogueCode: number; // the EPILOGUE override
+  mTail: boolean; // the M_TAIL override (vec4 only): M is not a multiple of tileM, rows past M are masked
   workgroups: [number, number, number];
 }
 
@@ -61,9 +62,10 @@ function tileFitsLimits(tm: number, tn: number, tk: number, lim: ComputeLimits):
   );
 }
 
+/** Rows past M are masked (M_TAIL) except for SwiGLU over row pairs, whose output rows pair up tile rows. */
 function vec4Fits(s: MatmulShape, tm: number, tn: number, tk: number): boolean {
   return (
-    s.M % tm === 0 &&
+    (s.M % tm === 0 || s.epilogue !== 'swiglu_m') &&
     s.N % tn === 0 &&
     s.K % tk === 0 &&
     s.offsets.every((o) => o % 4 === 0) &&
@@ -119,6 +121,7 @@ export function chooseMatmul(s: MatmulShape, lim: ComputeLimits, prefer: MatmulP
     tileN: chosen.tn,
     tileK: chosen.tk,
     epilogueCode: EPILOGUE_CODES[s.epilogue],
+    mTail: vec4 && s.M % chosen.tm !== 0,
     workgroups: grid(s, chosen.tm, chosen.tn),
   };
 }

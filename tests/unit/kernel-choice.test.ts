@@ -34,9 +34,16 @@ describe('chooseMatmul', () => {
     expect(small.tileM * small.tileN).toBeLessThan(64 * 64);
   });
 
-  it('falls back to the general variant for sizes that are not tile multiples (97 positions, vocab 11)', () => {
+  it('masks a row count that is not a tile multiple (97 positions) in the vec4 variant, except for SwiGLU row pairs', () => {
+    const down = chooseMatmul(shape({ M: 97, N: 64, K: 512, bLayout: 'kn', epilogue: 'accumulate' }), DEFAULT_LIMITS);
+    expect([down.variant, down.mTail]).toEqual(['vec4', true]);
+    expect(down.workgroups[1] * down.tileM).toBeGreaterThanOrEqual(97);
+    expect(chooseMatmul(shape({ M: 97 * 2, N: 64, K: 512, bLayout: 'kn', epilogue: 'swiglu_m' }), DEFAULT_LIMITS).variant).toBe('general');
+    expect(chooseMatmul(shape({}), DEFAULT_LIMITS).mTail).toBe(false);
+  });
+
+  it('falls back to the general variant for other sizes that are not tile multiples (97 positions as K, vocab 11)', () => {
     expect(chooseMatmul(shape({ M: 1024, N: 64, K: 97, bLayout: 'kn', epilogue: 'swiglu_m' }), DEFAULT_LIMITS).variant).toBe('general');
-    expect(chooseMatmul(shape({ M: 97, N: 64, K: 512, bLayout: 'kn', epilogue: 'accumulate' }), DEFAULT_LIMITS).variant).toBe('general');
     expect(chooseMatmul(shape({ N: 11 }), DEFAULT_LIMITS).variant).toBe('general');
     expect(chooseMatmul(shape({ K: 30 }), DEFAULT_LIMITS).variant).toBe('general');
   });
