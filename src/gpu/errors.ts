@@ -44,10 +44,4 @@ export class ShaderCompileError extends Error {
   }
 }
 
-/** The engine was used wrongly (wrong batch size, disposed engine, bad tokens). */
-export class EngineUsageError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'EngineUsageError';
-  }
-}
+export { EngineUsageError } from '../core/engine-errors';

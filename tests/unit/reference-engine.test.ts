@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { BundleError } from '../../src/core/bundle';
 import { derivedSizes } from '../../src/core/config';
+import { EngineUsageError } from '../../src/core/engine-errors';
 import { CpuEngine, createCpuEngine, ReferenceRun, ReferenceTrm, rms, solveReference } from '../../src/core/reference';
 import type { SolveInput, StepTrace } from '../../src/core/trace';
 import { tinyBundle, tinyConfig } from './reference-model';
@@ -135,7 +136,7 @@ describe('CPU reference halting, cancelling and errors', () => {
     const full = await engine.solve(input, { steps: 2, recordLogits: true });
     expect(full.steps[1].logits).toEqual(solveReference(attBundle, input, { steps: 2, recordLogits: true }).steps[1].logits);
     engine.dispose();
-    await expect(engine.solve(input)).rejects.toThrow(/disposed/);
+    await expect(engine.solve(input)).rejects.toThrow(EngineUsageError);
   });
 
   it('runs a model with learned position embeddings (embed_pos), which change the result', () => {
@@ -146,8 +147,10 @@ describe('CPU reference halting, cancelling and errors', () => {
     expect(solveReference(zeroPos, input, { steps: 1, recordLogits: true }).steps[0].logits).not.toEqual(t.steps[0].logits);
   });
 
-  it('names bad inputs and bad bundles', () => {
+  it('names bad inputs (EngineUsageError, as the WebGPU engine) and bad bundles', () => {
     expect(() => solveReference(attBundle, { tokens: new Int32Array(5), puzzleIds: Int32Array.from([0]) })).toThrow(/holds 5 values; 1 puzzles of seq_len 6 need 6/);
+    expect(() => solveReference(attBundle, { tokens: new Int32Array(5), puzzleIds: Int32Array.from([0]) })).toThrow(EngineUsageError);
+    expect(() => solveReference(attBundle, input, { steps: 1.5 })).toThrow(EngineUsageError);
     expect(() => solveReference(attBundle, { tokens: Int32Array.from([0, 0, 0, 0, 0, 9]), puzzleIds: Int32Array.from([0]) })).toThrow(/token 9 at cell 5/);
     expect(() => solveReference(attBundle, { tokens: new Int32Array(6), puzzleIds: Int32Array.from([3]) })).toThrow(/puzzle id 3/);
     const bad = { zH: new Float32Array(3), zL: new Float32Array(3), afterStep: 1 };

@@ -3,6 +3,7 @@
 // step has run for TIME_SLICE_MS (a full-size model takes seconds per call), so a page or a worker's
 // message queue stays responsive and an AbortSignal raised meanwhile is seen before the next call.
 import { validateBundle, type ModelBundle } from '../bundle';
+import { EngineUsageError } from '../engine-errors';
 import type { Carry, SolveInput, SolveOptions, Trace, TrmEngine } from '../trace';
 import { ReferenceRun, ReferenceTrm } from './trm';
 
@@ -22,7 +23,7 @@ export class CpuEngine implements TrmEngine {
   }
 
   async solve(input: SolveInput, options: SolveOptions = {}): Promise<Trace> {
-    if (!this.trm) throw new Error('This CpuEngine was disposed; create a new one with createCpuEngine(bundle).');
+    if (!this.trm) throw new EngineUsageError('This CpuEngine was disposed; create a new one with createCpuEngine(bundle).');
     const run = new ReferenceRun(this.trm, input, options);
     this.run = run;
     let sliceStart = performance.now();

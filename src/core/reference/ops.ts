@@ -5,6 +5,7 @@
 // compare each kernel with the function of the same job here.
 //
 // Layout: row-major. An activation of one puzzle is [S][hidden] (S = seq_len + puzzle_emb_len).
+import { EngineUsageError } from '../engine-errors';
 
 function dot(a: Float32Array, ao: number, b: Float32Array, bo: number, n: number): number {
   let acc = 0;
@@ -345,13 +346,13 @@ export function embedInput(
   if (puzzleTable && puzzleNdim > 0) {
     const rows = puzzleTable.length / puzzleNdim;
     if (!Number.isInteger(puzzleId) || puzzleId < 0 || puzzleId >= rows)
-      throw new RangeError(`puzzle id ${puzzleId} is outside the puzzle-embedding table (0..${rows - 1})`);
+      throw new EngineUsageError(`puzzle id ${puzzleId} is outside the puzzle-embedding table (0..${rows - 1})`);
     out.set(puzzleTable.subarray(puzzleId * puzzleNdim, (puzzleId + 1) * puzzleNdim), 0);
   }
   for (let i = 0; i < seqLen; i++) {
     const t = tokens[tokenOffset + i];
     if (!Number.isInteger(t) || t < 0 || t >= vocab)
-      throw new RangeError(`token ${t} at cell ${i} is outside the vocabulary (0..${vocab - 1})`);
+      throw new EngineUsageError(`token ${t} at cell ${i} is outside the vocabulary (0..${vocab - 1})`);
     out.set(embedding.subarray(t * hidden, (t + 1) * hidden), (puzzleLen + i) * hidden);
   }
   if (learnedPositions) {

@@ -1,6 +1,7 @@
 // The recursion of the CPU reference TRM (spec §1.5–§1.7): input embedding, T cycles of
 // { n latent updates z_L = net(z_L, z_H + x), one answer update z_H = net(z_H, z_L) } per supervision
 // step, lm_head / q_head, and the carry kept across steps. Produces the engine-neutral Trace.
+import { EngineUsageError } from '../engine-errors';
 import type { ModelBundle } from '../bundle';
 import type { Carry, InnerTrace, SolveInput, SolveOptions, StepTrace, Trace } from '../trace';
 import { argmaxConfidence } from '../trace';
@@ -93,9 +94,9 @@ export class ReferenceTrm {
 
 function checkInput(input: SolveInput, seqLen: number): number {
   const B = input.puzzleIds.length;
-  if (B < 1) throw new RangeError('The batch is empty: SolveInput.puzzleIds must hold one id per puzzle.');
+  if (B < 1) throw new EngineUsageError('The batch is empty: SolveInput.puzzleIds must hold one id per puzzle.');
   if (input.tokens.length !== B * seqLen)
-    throw new RangeError(`SolveInput.tokens holds ${input.tokens.length} values; ${B} puzzles of seq_len ${seqLen} need ${B * seqLen}.`);
+    throw new EngineUsageError(`SolveInput.tokens holds ${input.tokens.length} values; ${B} puzzles of seq_len ${seqLen} need ${B * seqLen}.`);
   return B;
 }
 
@@ -141,7 +142,7 @@ export class ReferenceRun {
     const start = options.initialCarry ?? trm.initialCarry(this.batch);
     const n = this.batch * trm.stateSize;
     if (start.zH.length !== n || start.zL.length !== n)
-      throw new RangeError(
+      throw new EngineUsageError(
         `initialCarry holds ${start.zH.length} / ${start.zL.length} values for z_H / z_L; a batch of ${this.batch} needs ${n} each ([B][seq_len+puzzle_emb_len][hidden]).`,
       );
     this.zH = Float32Array.from(start.zH);
@@ -152,7 +153,7 @@ export class ReferenceRun {
     this.stepsDone = start.afterStep;
     this.lastStep = options.steps ?? trm.config.halt_max_steps;
     if (!Number.isInteger(this.lastStep) || this.lastStep < this.stepsDone)
-      throw new RangeError(`SolveOptions.steps (${this.lastStep}) is the last step to run; it must be an integer ≥ initialCarry.afterStep (${this.stepsDone}).`);
+      throw new EngineUsageError(`SolveOptions.steps (${this.lastStep}) is the last step to run; it must be an integer ≥ initialCarry.afterStep (${this.stepsDone}).`);
     this.haltStep = new Int32Array(this.batch);
   }
 
