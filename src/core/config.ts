@@ -34,9 +34,15 @@ export const DEFAULTS = {
   rope_theta: 10000,
 } as const;
 
+/** Python's round() on a float: halves go to the even neighbour. */
+function roundHalfEven(x: number): number {
+  const r = Math.round(x);
+  return Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
+}
+
 /** SwiGLU intermediate size: round(expansion·h·2/3) rounded up to a multiple of 256 (spec §1.2). */
 export function swigluIntermediate(hidden: number, expansion: number): number {
-  return Math.ceil(Math.round((expansion * hidden * 2) / 3) / 256) * 256;
+  return Math.ceil(roundHalfEven((expansion * hidden * 2) / 3) / 256) * 256;
 }
 
 /** Derived sizes used by every engine. */
@@ -97,7 +103,8 @@ export function configProblems(c: TrmConfig): string[] {
     const v = c[k] as unknown;
     if (typeof v !== 'number' || !Number.isInteger(v) || v <= 0) p.push(`${k} must be a positive integer (got ${String(v)})`);
   };
-  (['hidden_size', 'num_heads', 'expansion', 'L_layers', 'L_cycles', 'H_cycles', 'halt_max_steps', 'seq_len', 'vocab_size'] as const).forEach(pos);
+  (['hidden_size', 'num_heads', 'L_layers', 'L_cycles', 'H_cycles', 'halt_max_steps', 'seq_len', 'vocab_size'] as const).forEach(pos);
+  if (typeof c.expansion !== 'number' || !Number.isFinite(c.expansion) || c.expansion <= 0) p.push(`expansion must be a positive number (got ${String(c.expansion)})`);
   if (!['sudoku', 'maze', 'arc'].includes(c.task)) p.push(`task must be sudoku, maze or arc (got ${String(c.task)})`);
   if (!c.mlp_t && c.hidden_size % c.num_heads !== 0) p.push(`hidden_size ${c.hidden_size} is not divisible by num_heads ${c.num_heads}`);
   else if (!c.mlp_t && c.pos_encodings === 'rope' && (c.hidden_size / c.num_heads) % 2 !== 0)

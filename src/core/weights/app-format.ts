@@ -25,7 +25,7 @@ export interface AppModel extends ModelBundle {
 type FieldKind = 'int' | 'number' | 'boolean' | 'task' | 'pos';
 /** Every TrmConfig field, in the order files are written, with the JSON type it must have. */
 const CONFIG_FIELDS: Record<keyof TrmConfig, FieldKind> = {
-  task: 'task', hidden_size: 'int', num_heads: 'int', expansion: 'int', L_layers: 'int', L_cycles: 'int',
+  task: 'task', hidden_size: 'int', num_heads: 'int', expansion: 'number', L_layers: 'int', L_cycles: 'int',
   H_cycles: 'int', halt_max_steps: 'int', mlp_t: 'boolean', pos_encodings: 'pos', seq_len: 'int', vocab_size: 'int',
   puzzle_emb_len: 'int', puzzle_emb_ndim: 'int', num_puzzle_identifiers: 'int', rms_norm_eps: 'number', rope_theta: 'number',
 };
