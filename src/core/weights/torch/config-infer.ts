@@ -59,8 +59,10 @@ const own = (o: Record<string, unknown>, key: string): unknown => (Object.hasOwn
 function archInt(arch: Arch, key: string): number | undefined {
   const v = own(arch, key);
   if (v === undefined || v === null) return undefined;
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) throw new CheckpointContentError(`all_config.yaml arch.${key} is ${JSON.stringify(v)}, not a non-negative integer`);
-  return v;
+  // expansion is a float in the official config class; every other architecture number is an integer
+  const ok = key === 'expansion' ? typeof v === 'number' && Number.isFinite(v) && v > 0 : typeof v === 'number' && Number.isInteger(v) && v >= 0;
+  if (!ok) throw new CheckpointContentError(`all_config.yaml arch.${key} is ${JSON.stringify(v)}, not a ${key === 'expansion' ? 'positive number' : 'non-negative integer'}`);
+  return v as number;
 }
 
 function taskFromYaml(root: Record<string, unknown>): TaskKind | undefined {
