@@ -27,6 +27,19 @@ from export_onnx import export_step  # noqa: E402
 from trm.checkpoint import save_app, save_official  # noqa: E402
 
 DTYPES = {"f32": torch.float32, "f16": torch.float16, "bf16": torch.bfloat16}
+REPO_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def portable_command(command: str) -> str:
+    """A recorded command with this checkout's absolute paths made relative to the repository root (the
+    comparison script launches train.py by absolute path), so that a card reads the same on any machine."""
+    words = []
+    for w in command.split(" "):
+        if os.path.isabs(w) and (w == REPO_ROOT or w.startswith(REPO_ROOT + os.sep)):
+            w = os.path.relpath(w, REPO_ROOT)
+            w = "python" if w.startswith(".venv" + os.sep) and os.path.basename(w).startswith("python") else w
+        words.append(w)
+    return " ".join(words)
 
 
 def cpu_name() -> str:
@@ -47,7 +60,7 @@ def make_card(name: str, info: dict, cfg, run_dir: str | None, accuracy: dict | 
         run = json.load(open(os.path.join(run_dir, "run.json")))
         settings = run["settings"]
         card.update({
-            "commands": [inv["command"] for inv in run.get("invocations", [])],
+            "commands": [portable_command(inv["command"]) for inv in run.get("invocations", [])],
             "trained_steps": info.get("step"), "train_minutes": round(info.get("trained_minutes", 0), 1),
             "hardware": f"{cpu_name()}, {os.cpu_count()} cores shared with other work; "
                         f"threads per invocation: {[inv.get('threads') for inv in run.get('invocations', [])]}",

@@ -113,3 +113,9 @@ def test_evaluate_reads_benchmark_columns(tmp_path):
         w.writerow(["." * 81, "1" * 81])
     puzzles, solutions, _ = read_sudoku_csv(p)
     assert puzzles.shape == (1, 81) and solutions[0, 0] == 1
+
+
+def test_card_commands_carry_no_absolute_checkout_paths():
+    from export import REPO_ROOT, portable_command
+    cmd = f"{REPO_ROOT}/.venv/bin/python {REPO_ROOT}/training/train.py --data data/sudoku --out /elsewhere/x"
+    assert portable_command(cmd) == "python training/train.py --data data/sudoku --out /elsewhere/x"
