@@ -1,4 +1,5 @@
-// `npm run profile -- [--config sudoku|maze] [--size quick|reduced|full] [--batch 1] [--repeat 3] [--matmul auto|…]`
+// `npm run profile -- [--config sudoku|maze] [--size quick|reduced|full] [--batch 1] [--repeat 3] [--matmul auto|…]
+//   [--weights f32|f16]`
 // Where one supervision step of our engine spends its time, kernel by kernel (Node + Dawn; on a machine
 // without a GPU run `eval "$(bash scripts/ensure-vulkan.sh)"` first). Every dispatch of the step is submitted
 // alone `repeat` times and awaited; times are summed per kernel kind (the z/y calls and layers folded
@@ -7,7 +8,7 @@
 import { parseArgs } from 'node:util';
 import { create, globals } from 'webgpu';
 import { flopsPerStep } from '../src/core/config';
-import { requestTrmDevice, WebGpuEngine, type MatmulPreference } from '../src/gpu';
+import { requestTrmDevice, WebGpuEngine, type MatmulPreference, type WeightStorage } from '../src/gpu';
 import { recordDispatches, type Dispatch } from '../src/gpu/kernels';
 import { loadShaderSources } from '../src/gpu/shaders-node';
 import { BENCH_MODELS, BENCH_SIZES, benchConfig, describeConfig, type BenchModel, type BenchSize } from './configs';
@@ -31,14 +32,15 @@ async function main(): Promise<void> {
     options: {
       config: { type: 'string', default: 'sudoku' }, size: { type: 'string', default: 'reduced' },
       batch: { type: 'string', default: '1' }, repeat: { type: 'string', default: '3' }, matmul: { type: 'string', default: 'auto' },
+      weights: { type: 'string', default: 'f32' },
     },
   });
   const model = values.config as BenchModel;
   const size = values.size as BenchSize;
   const batch = Number(values.batch);
   const repeat = Number(values.repeat);
-  if (!BENCH_MODELS.includes(model) || !BENCH_SIZES.includes(size) || !(batch >= 1) || !(repeat >= 1)) {
-    console.error(`usage: npm run profile -- [--config ${BENCH_MODELS.join('|')}] [--size ${BENCH_SIZES.join('|')}] [--batch N] [--repeat N] [--matmul auto|…]`);
+  if (!BENCH_MODELS.includes(model) || !BENCH_SIZES.includes(size) || !(batch >= 1) || !(repeat >= 1) || !['f32', 'f16'].includes(values.weights!)) {
+    console.error(`usage: npm run profile -- [--config ${BENCH_MODELS.join('|')}] [--size ${BENCH_SIZES.join('|')}] [--batch N] [--repeat N] [--matmul auto|…] [--weights f32|f16]`);
     process.exit(2);
   }
   Object.assign(globalThis, globals);
@@ -47,6 +49,7 @@ async function main(): Promise<void> {
   const config = benchConfig(model, size);
   const engine = await WebGpuEngine.create(device, randomBundle(config), {
     batch, shaders: loadShaderSources(), snapshotCarry: false, matmul: values.matmul as MatmulPreference,
+    weightStorage: values.weights as WeightStorage,
   });
   await engine.solve(randomInput(config, batch), { steps: 1 }); // valid activations in every buffer
   const choice = new Map(engine.matmulChoices.map((m) => [m.label, m.choice]));
@@ -64,7 +67,7 @@ async function main(): Promise<void> {
   }
   const whole = await timeSubmits(device, engine.stepDispatches, repeat);
   const parts = [...rows.values()].reduce((s, r) => s + r.ms, 0);
-  console.log(`${adapterInfo}\n${describeConfig(config)}, batch ${batch}: ${engine.stepDispatches.length} dispatches, ${(flopsPerStep(config) * batch / 1e9).toFixed(2)} GFLOP per step\n`);
+  console.log(`${adapterInfo}\n${describeConfig(config)}, batch ${batch}, ${values.weights} weights: ${engine.stepDispatches.length} dispatches, ${(flopsPerStep(config) * batch / 1e9).toFixed(2)} GFLOP per step\n`);
   console.log(`${'kernel'.padEnd(34)} ${'per step'.padStart(8)} ${'ms/step'.padStart(10)} ${'share'.padStart(6)} ${'GFLOP/s'.padStart(8)}  variant`);
   for (const [k, r] of [...rows.entries()].sort((a, b) => b[1].ms - a[1].ms))
     console.log(`${k.padEnd(34)} ${String(r.count).padStart(8)} ${r.ms.toFixed(2).padStart(10)} ${((100 * r.ms) / parts).toFixed(1).padStart(5)}% ${(r.flops ? (r.flops / r.ms / 1e6).toFixed(2) : '').padStart(8)}  ${r.variant}`);

@@ -24,6 +24,11 @@ struct Params {
 @group(0) @binding(2) var<storage, read> B: array<f32>;
 @group(0) @binding(3) var<storage, read_write> C: array<f32>;
 
+// Operand loads. src/gpu/shader-variants.ts rewrites one of them (and its declaration above) for a weight
+// stored as f16 pairs packed in u32, unpacked to f32 here; accumulation stays f32.
+fn load_a(i: u32) -> f32 { return A[i]; }
+fn load_b(i: u32) -> f32 { return B[i]; }
+
 override WG_X: u32 = 16u;
 override WG_Y: u32 = 16u;
 override TILE_K: u32 = 16u;
@@ -57,7 +62,7 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) lid: ve
       let m = m0 + r;
       let kk = k0 + k;
       var v = 0.0;
-      if (m < p.M && kk < p.K) { v = A[a_base + m * p.K + kk]; }
+      if (m < p.M && kk < p.K) { v = load_a(a_base + m * p.K + kk); }
       As[k * m4 + r / 4u][r % 4u] = v;
     }
     for (var i = tid; i < tileN * TILE_K; i += nthreads) {
@@ -68,7 +73,7 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) lid: ve
       let kk = k0 + k;
       var v = 0.0;
       if (nn < p.N && kk < p.K) {
-        if (B_KN) { v = B[b_base + kk * p.N + nn]; } else { v = B[b_base + nn * p.K + kk]; }
+        if (B_KN) { v = load_b(b_base + kk * p.N + nn); } else { v = load_b(b_base + nn * p.K + kk); }
       }
       Bs[k * n4 + n / 4u][n % 4u] = v;
     }

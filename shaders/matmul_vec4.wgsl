@@ -28,6 +28,11 @@ struct Params {
 // The SwiGLU-over-columns output (C viewed as vec2), used only by main_swiglu_n, which binds it instead of C.
 @group(0) @binding(4) var<storage, read_write> C2: array<vec2f>;
 
+// Operand loads (index in vec4 units). src/gpu/shader-variants.ts rewrites one of them (and its declaration
+// above) for a weight stored as f16 packed four to a vec2<u32>, unpacked to f32 here; accumulation stays f32.
+fn load_a(i: u32) -> vec4f { return A[i]; }
+fn load_b(i: u32) -> vec4f { return B[i]; }
+
 override WG_X: u32 = 16u;
 override WG_Y: u32 = 16u;
 override TILE_K: u32 = 16u;
@@ -61,7 +66,7 @@ fn compute_tile(wid: vec3u, lid: vec3u) -> array<vec4f, 4> {
       let r = i / kq;
       let q = i % kq;
       let ar = select(m0 + r, min(m0 + r, p.M - 1u), M_TAIL);
-      let v = A[(a_base + ar * p.K + k0) / 4u + q];
+      let v = load_a((a_base + ar * p.K + k0) / 4u + q);
       let col = r / 4u;
       let comp = r % 4u;
       As[(q * 4u + 0u) * m4 + col][comp] = v.x;
@@ -73,13 +78,13 @@ fn compute_tile(wid: vec3u, lid: vec3u) -> array<vec4f, 4> {
       for (var i = tid; i < TILE_K * n4; i += nthreads) {
         let k = i / n4;
         let c = i % n4;
-        Bs[k * n4 + c] = B[(b_base + (k0 + k) * p.N + n0) / 4u + c];
+        Bs[k * n4 + c] = load_b((b_base + (k0 + k) * p.N + n0) / 4u + c);
       }
     } else {
       for (var i = tid; i < tileN * kq; i += nthreads) {
         let r = i / kq;
         let q = i % kq;
-        let v = B[(b_base + (n0 + r) * p.K + k0) / 4u + q];
+        let v = load_b((b_base + (n0 + r) * p.K + k0) / 4u + q);
         let col = r / 4u;
         let comp = r % 4u;
         Bs[(q * 4u + 0u) * n4 + col][comp] = v.x;

@@ -11,13 +11,15 @@ import { Kernels, recordDispatches, type Dispatch } from './kernels';
 import type { MatmulChoice, MatmulPreference } from './kernel-choice';
 import { activationBuffers, activationBytes, checkBufferPlan, engineSizes, planBuffers, readbackBytes, type EngineSizes } from './plan';
 import { missingShaders, type ShaderSources } from './shaders';
-import { uploadWeights } from './weights';
+import { uploadWeights, type WeightStorage } from './weights';
 
 export interface WebGpuEngineOptions {
   batch: number;
   shaders: ShaderSources;
   /** Force a matmul variant ('general' / 'vec4'); 'auto' (default) picks per shape. */
   matmul?: MatmulPreference;
+  /** 'f16': matmul weights stored as f16 (half the memory and weight traffic), math in f32. Default 'f32'. */
+  weightStorage?: WeightStorage;
   /**
    * Copy the carry back after every step so `lastCarry` follows the solve and survives a device loss (default
    * true). Off: `lastCarry` stays at the solve's initialCarry (null for a fresh start); readCarry() reads the GPU state.
@@ -65,6 +67,7 @@ export class WebGpuEngine implements TrmEngine {
   private readonly staging: GPUBuffer[] = [];
   private readonly layout: Layout;
   private readonly snapshotCarry: boolean;
+  private readonly f16: boolean;
   private prologue!: { embed: Dispatch; init: Dispatch };
   private stepPlain!: Dispatch[];
   private stepInner!: Dispatch[];
@@ -82,7 +85,8 @@ export class WebGpuEngine implements TrmEngine {
     this.kernels = new Kernels(device, options.shaders, options.matmul ?? 'auto');
     this.snapshotCarry = options.snapshotCarry ?? true;
     this.layout = readbackLayout(this.sizes);
-    this.weights = uploadWeights(device, bundle);
+    this.weights = uploadWeights(device, bundle, options.weightStorage ?? 'f32');
+    this.f16 = options.weightStorage === 'f16';
     const z = this.sizes;
     const allocate = (key: string, bytes: number) => {
       this.buffers[key] = device.createBuffer({ label: key, size: bytes, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST });
@@ -142,6 +146,8 @@ export class WebGpuEngine implements TrmEngine {
     const b = this.buffers;
     const n = z.rowsPadded * z.H;
     const eps = c.rms_norm_eps;
+    // which matmul operand is the weight, when weights are stored as f16: B for X·Wᵀ, A for token mixing W·h
+    const [wA, wB] = this.f16 ? (['A', 'B'] as const) : [undefined, undefined];
 
     const blocks = async (h: GPUBuffer, tag: string): Promise<Dispatch[]> => {
       const out: Promise<Dispatch>[] = [];
@@ -149,18 +155,18 @@ export class WebGpuEngine implements TrmEngine {
         const p = `L_level.layers.${l}`;
         const t = `${tag} block ${l}`;
         if (c.mlp_t) {
-          out.push(k.matmul(`${t} mlp_t gate_up+SwiGLU`, { A: this.w(`${p}.mlp_t.gate_up_proj.weight`), B: h, C: b.mixAct, M: 2 * z.interT, N: z.H, K: z.mixK, batch: z.B, bBs: z.S * z.H, cBs: z.interT * z.H, cLd: z.H, bLayout: 'kn', epilogue: 'swiglu_m' }));
-          out.push(k.matmul(`${t} mlp_t down+residual`, { A: this.w(`${p}.mlp_t.down_proj.weight`), B: b.mixAct, C: h, M: z.S, N: z.H, K: z.interT, batch: z.B, bBs: z.interT * z.H, cBs: z.S * z.H, cLd: z.H, bLayout: 'kn', epilogue: 'accumulate' }));
+          out.push(k.matmul(`${t} mlp_t gate_up+SwiGLU`, { A: this.w(`${p}.mlp_t.gate_up_proj.weight`), B: h, C: b.mixAct, M: 2 * z.interT, N: z.H, K: z.mixK, batch: z.B, bBs: z.S * z.H, cBs: z.interT * z.H, cLd: z.H, bLayout: 'kn', epilogue: 'swiglu_m', f16: wA }));
+          out.push(k.matmul(`${t} mlp_t down+residual`, { A: this.w(`${p}.mlp_t.down_proj.weight`), B: b.mixAct, C: h, M: z.S, N: z.H, K: z.interT, batch: z.B, bBs: z.interT * z.H, cBs: z.S * z.H, cLd: z.H, bLayout: 'kn', epilogue: 'accumulate', f16: wA }));
           out.push(k.rmsCols(`${t} norm over positions`, h, z.B, z.S, z.H, eps));
         } else {
           const rope = c.pos_encodings === 'rope';
-          out.push(k.matmul(`${t} qkv`, { A: h, B: this.w(`${p}.self_attn.qkv_proj.weight`), C: b.qkv, M: z.rowsPadded, N: 3 * z.H, K: z.H, cLd: 3 * z.H, bLayout: 'nk', epilogue: 'none' }));
+          out.push(k.matmul(`${t} qkv`, { A: h, B: this.w(`${p}.self_attn.qkv_proj.weight`), C: b.qkv, M: z.rowsPadded, N: 3 * z.H, K: z.H, cLd: 3 * z.H, bLayout: 'nk', epilogue: 'none', f16: wB }));
           out.push(k.attention(`${t} attention`, { qkv: b.qkv, cos: rope ? this.w('rope_cos') : b.dummy, sin: rope ? this.w('rope_sin') : b.dummy, out: b.attnOut }, { S: z.S, H: z.H, heads: c.num_heads, headDim: z.headDim, batch: z.B, rope }));
-          out.push(k.matmul(`${t} o_proj+residual`, { A: b.attnOut, B: this.w(`${p}.self_attn.o_proj.weight`), C: h, M: z.rowsPadded, N: z.H, K: z.H, cLd: z.H, bLayout: 'nk', epilogue: 'accumulate' }));
+          out.push(k.matmul(`${t} o_proj+residual`, { A: b.attnOut, B: this.w(`${p}.self_attn.o_proj.weight`), C: h, M: z.rowsPadded, N: z.H, K: z.H, cLd: z.H, bLayout: 'nk', epilogue: 'accumulate', f16: wB }));
           out.push(k.rmsRows(`${t} norm`, h, z.rowsPadded, z.H, eps));
         }
-        out.push(k.matmul(`${t} mlp gate_up+SwiGLU`, { A: h, B: this.w(`${p}.mlp.gate_up_proj.weight`), C: b.mlpAct, M: z.rowsPadded, N: 2 * z.inter, K: z.H, cLd: z.inter, bLayout: 'nk', epilogue: 'swiglu_n' }));
-        out.push(k.matmul(`${t} mlp down+residual`, { A: b.mlpAct, B: this.w(`${p}.mlp.down_proj.weight`), C: h, M: z.rowsPadded, N: z.H, K: z.inter, cLd: z.H, bLayout: 'nk', epilogue: 'accumulate' }));
+        out.push(k.matmul(`${t} mlp gate_up+SwiGLU`, { A: h, B: this.w(`${p}.mlp.gate_up_proj.weight`), C: b.mlpAct, M: z.rowsPadded, N: 2 * z.inter, K: z.H, cLd: z.inter, bLayout: 'nk', epilogue: 'swiglu_n', f16: wB }));
+        out.push(k.matmul(`${t} mlp down+residual`, { A: b.mlpAct, B: this.w(`${p}.mlp.down_proj.weight`), C: h, M: z.rowsPadded, N: z.H, K: z.inter, cLd: z.H, bLayout: 'nk', epilogue: 'accumulate', f16: wB }));
         out.push(k.rmsRows(`${t} norm`, h, z.rowsPadded, z.H, eps));
       }
       return Promise.all(out);

@@ -12,6 +12,7 @@ import {
   type MatmulChoice,
   type MatmulPreference,
 } from './kernel-choice';
+import { withF16Operand, type F16Operand } from './shader-variants';
 import type { ShaderName, ShaderSources } from './shaders';
 
 export interface Dispatch {
@@ -50,6 +51,8 @@ export interface MatmulArgs {
   cLd: number;
   bLayout: BLayout;
   epilogue: Epilogue;
+  /** The operand that is a weight stored as packed f16 (uploadWeights with weightStorage 'f16'). */
+  f16?: F16Operand;
 }
 
 const NONE = 0xffffffff;
@@ -83,20 +86,22 @@ export class Kernels {
     this.prefer = prefer;
   }
 
-  private module(name: ShaderName): GPUShaderModule {
-    let m = this.modules.get(name);
+  private module(name: ShaderName, f16?: F16Operand): GPUShaderModule {
+    const key = f16 ? `${name} f16 ${f16}` : name;
+    let m = this.modules.get(key);
     if (!m) {
-      m = this.device.createShaderModule({ label: `shaders/${name}.wgsl`, code: this.sources[name] });
-      this.modules.set(name, m);
+      const code = f16 ? withF16Operand(this.sources[name], name as 'matmul' | 'matmul_vec4', f16) : this.sources[name];
+      m = this.device.createShaderModule({ label: `shaders/${name}.wgsl${f16 ? ` (${f16} as f16)` : ''}`, code });
+      this.modules.set(key, m);
     }
     return m;
   }
 
-  pipeline(name: ShaderName, entryPoint: string, constants: Record<string, number> = {}): Promise<GPUComputePipeline> {
-    const label = `${name}.${entryPoint}${Object.keys(constants).length ? ' ' + JSON.stringify(constants) : ''}`;
+  pipeline(name: ShaderName, entryPoint: string, constants: Record<string, number> = {}, f16?: F16Operand): Promise<GPUComputePipeline> {
+    const label = `${name}${f16 ? ` (${f16} as f16)` : ''}.${entryPoint}${Object.keys(constants).length ? ' ' + JSON.stringify(constants) : ''}`;
     let p = this.pipelines.get(label);
     if (!p) {
-      const module = this.module(name);
+      const module = this.module(name, f16);
       p = this.device
         .createComputePipelineAsync({ label, layout: 'auto', compute: { module, entryPoint, constants } })
         .catch(async (e: unknown) => {
@@ -146,7 +151,7 @@ export class Kernels {
       B_KN: a.bLayout === 'kn' ? 1 : 0,
       EPILOGUE: choice.epilogueCode,
       ...(choice.variant === 'vec4' ? { M_TAIL: choice.mTail ? 1 : 0 } : {}),
-    });
+    }, a.f16);
     const params = this.uniform(label, [a.M, a.N, a.K, 0, aOff, aBs, bOff, bBs, cOff, cBs, a.cLd, 0]);
     return { label, pipeline, bindGroup: this.bind(label, pipeline, params, { 1: a.A, 2: a.B, [choice.entryPoint === 'main_swiglu_n' ? 4 : 3]: a.C }), workgroups: choice.workgroups, flops: 2 * a.M * a.N * a.K * batch };
   }

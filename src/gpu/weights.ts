@@ -2,6 +2,13 @@
 import type { ModelBundle } from '../core/bundle';
 import { ropeTables } from '../core/reference/ops';
 import { engineSizes, HOST_TENSORS } from './plan';
+import { packF16 } from './shader-variants';
+
+/** How the matmul weights are kept on the GPU: f32, or f16 pairs packed in u32 (f32 accumulation). */
+export type WeightStorage = 'f32' | 'f16';
+
+/** The weights that only matmuls read: the ones f16 storage applies to (the rest are small). */
+export const isMatmulWeight = (name: string): boolean => /(self_attn\.(qkv|o)_proj|mlp(_t)?\.(gate_up|down)_proj)\.weight$/.test(name);
 
 /**
  * SwiGLU gate_up weights [2·inter][cols] (rows 0..inter−1 gate, inter..2·inter−1 up, spec §1.2) →
@@ -50,8 +57,11 @@ export function ropeHalfTables(seqTotal: number, headDim: number, theta: number)
   return { cos, sin };
 }
 
-/** Uploads the model's weights (gate_up interleaved, RoPE tables added). The puzzle table stays on the host. */
-export function uploadWeights(device: GPUDevice, bundle: ModelBundle): Map<string, GPUBuffer> {
+/**
+ * Uploads the model's weights (gate_up interleaved, RoPE tables added; matmul weights as packed f16 when
+ * `storage` is 'f16'). The puzzle table stays on the host.
+ */
+export function uploadWeights(device: GPUDevice, bundle: ModelBundle, storage: WeightStorage = 'f32'): Map<string, GPUBuffer> {
   const c = bundle.config;
   const z = engineSizes(c, 1);
   const out = new Map<string, GPUBuffer>();
@@ -60,7 +70,7 @@ export function uploadWeights(device: GPUDevice, bundle: ModelBundle): Map<strin
     let data = t.data;
     if (name.endsWith('mlp.gate_up_proj.weight')) data = interleaveGateUp(data, z.inter, c.hidden_size);
     else if (name.endsWith('mlp_t.gate_up_proj.weight')) data = padColumns(interleaveGateUp(data, z.interT, z.S), 2 * z.interT, z.S, z.mixK);
-    out.set(name, createStorage(device, name, data));
+    out.set(name, createStorage(device, name, storage === 'f16' && isMatmulWeight(name) ? packF16(data) : data));
   }
   if (!c.mlp_t && c.pos_encodings === 'rope') {
     const r = ropeHalfTables(z.S, z.headDim, c.rope_theta);

@@ -9,6 +9,8 @@ import {
 import { argmaxConfidence } from '../../src/core/trace';
 import { Kernels } from '../../src/gpu/kernels';
 import type { ShaderSources } from '../../src/gpu/shaders';
+import { f16BitsToFloat, floatToF16Bits } from '../../src/core/weights/float16';
+import { packF16 } from '../../src/gpu/shader-variants';
 import { interleaveGateUp, ropeHalfTables } from '../../src/gpu/weights';
 import { maxAbsDiff, randomArray, readF32, readU32, runDispatches, upload, VARIANTS, zeros } from './gpu-utils';
 
@@ -106,6 +108,34 @@ function matmulCases(variant: (typeof VARIANTS)[number]): KernelCase[] {
         checks.push({ what: `B=${B} S=${S} H=${H} interT=${interT}`, err: maxAbsDiff(await readF32(device, Hbuf, B * S * H), want), tol: 1e-4 });
       }
       return checks;
+    },
+  });
+  cases.push({
+    name: `matmul (${variant} preferred): a weight operand stored as packed f16 (B of X·Wᵀ, A of W·h)`,
+    browser: true,
+    async run(device, shaders) {
+      const k = new Kernels(device, shaders, variant);
+      const half = (a: Float32Array) => a.map((v) => f16BitsToFloat(floatToF16Bits(v)));
+      const [M, N, K] = [37, 64, 32];
+      const x = randomArray(M * K, 71);
+      const w = randomArray(N * K, 72);
+      const C = zeros(device, M * N);
+      const d1 = await k.matmul('f16 B', { A: upload(device, x), B: upload(device, packF16(w)), C, M, N, K, cLd: N, bLayout: 'nk', epilogue: 'none', f16: 'B' });
+      // W·h: W [S][K2] is the f16 operand A, h [K2][N] as kn
+      const [S, K2] = [13, 16];
+      const wt = randomArray(S * K2, 73);
+      const h = randomArray(K2 * N, 74);
+      const C2 = zeros(device, S * N);
+      const d2 = await k.matmul('f16 A', { A: upload(device, packF16(wt)), B: upload(device, h), C: C2, M: S, N, K: K2, cLd: N, bLayout: 'kn', epilogue: 'none', f16: 'A' });
+      await runDispatches(device, [d1, d2]);
+      const want = new Float32Array(M * N);
+      linear(want, x, half(w), M, K, N);
+      const want2 = new Float32Array(S * N);
+      matmulWX(want2, half(wt), h, S, K2, N);
+      return [
+        { what: 'X·Wᵀ, W in f16', err: maxAbsDiff(await readF32(device, C, M * N), want), tol: 1e-5 * Math.sqrt(K) * 4 },
+        { what: 'W·h, W in f16', err: maxAbsDiff(await readF32(device, C2, S * N), want2), tol: 1e-5 * Math.sqrt(K2) * 4 },
+      ];
     },
   });
   return cases;
