@@ -112,11 +112,7 @@ async function main(): Promise<void> {
     console.error(USAGE);
     process.exit(2);
   }
-  const requestedId = Number(values['puzzle-id']);
-  if (!Number.isInteger(requestedId) || requestedId < 0) {
-    console.error(`--puzzle-id must be a row of the puzzle-embedding table, a non-negative integer (got ${values['puzzle-id']})\n${USAGE}`);
-    process.exit(2);
-  }
+  const requestedId = puzzleIdArg(values['puzzle-id']);
   const puzzleText = existsSync(values.puzzle) ? readFileSync(values.puzzle, 'utf8') : values.puzzle;
   const codec = codecFor(task, puzzleText);
   const { bundle, puzzleId } = await loadModel(values.model, task, values.yaml, requestedId);
@@ -143,6 +139,16 @@ async function main(): Promise<void> {
   }
 }
 
+/** --puzzle-id as a row of the puzzle-embedding table; exits with the usage on anything else. */
+function puzzleIdArg(text: string | undefined): number {
+  const id = Number(text);
+  if (!Number.isInteger(id) || id < 0) {
+    console.error(`--puzzle-id must be a row of the puzzle-embedding table, a non-negative integer (got ${text})\n${USAGE}`);
+    process.exit(2);
+  }
+  return id;
+}
+
 interface CsvArgs {
   model?: string; task?: string; csv: string; backend: string; steps?: string; json: boolean; yaml?: string;
   'puzzle-id': string; limit: string; batch: string;
@@ -157,7 +163,7 @@ async function solveCsv(a: CsvArgs): Promise<void> {
   }
   const rows = sampleRows(parseSudokuCsv(readFileSync(a.csv, 'utf8'), a.csv), limit);
   if (rows.length === 0) throw new Error(`${a.csv} has no puzzle rows`);
-  const { bundle, puzzleId } = await loadModel(a.model, 'sudoku', a.yaml, Number(a['puzzle-id']));
+  const { bundle, puzzleId } = await loadModel(a.model, 'sudoku', a.yaml, puzzleIdArg(a['puzzle-id']));
   const batch = Math.min(batchWanted, rows.length);
   const { engine, device, label } = await makeEngine(a.backend, bundle, batch);
   const steps = a.steps ? Number(a.steps) : bundle.config.halt_max_steps;
