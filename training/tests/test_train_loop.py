@@ -115,6 +115,19 @@ def test_resume_with_other_settings_is_an_error(sudoku_data, tmp_path):
         _train(sudoku_data, run, max_steps=3, hidden_size=64)
 
 
+def test_resume_may_lengthen_the_schedule_only(sudoku_data, tmp_path):
+    run = str(tmp_path / "run")
+    cosine = dict(lr_min_ratio=0.1, budget_steps=4)
+    _train(sudoku_data, run, max_steps=4, **cosine)
+    with pytest.raises(SettingsMismatch, match="budget_steps"):
+        _train(sudoku_data, run, max_steps=5, **{**cosine, "budget_steps": 3})
+    t = _train(sudoku_data, run, max_steps=6, **{**cosine, "budget_steps": 8})
+    assert t.step == 6
+    assert t.lr_factor() == pytest.approx(lr_at(6, 1.0, 2, 8, 0.1))  # where the longer cosine stands
+    saved = torch.load(f"{run}/ckpt.pt", weights_only=False)["settings"]
+    assert saved["budget_steps"] == 8  # the next resume continues the lengthened schedule
+
+
 def test_fresh_overwrites(sudoku_data, tmp_path):
     run = str(tmp_path / "run")
     _train(sudoku_data, run, max_steps=2)

@@ -29,11 +29,21 @@ def load_trainer_checkpoint(run_dir: str) -> dict | None:
     return torch.load(path, map_location="cpu", weights_only=False)
 
 
-def check_settings(wanted: RunSettings, ckpt: dict, run_dir: str) -> None:
+# The cosine schedule's horizon may be lengthened on resume ("keep improving by resuming"): the lr steps back
+# up to where the longer cosine stands and decays again. Shortening it, or any other change, is another run.
+HORIZON_KEYS = ("budget_minutes", "budget_steps")
+
+
+def check_settings(wanted: RunSettings, ckpt: dict, run_dir: str) -> list[str]:
+    """Raises SettingsMismatch unless `wanted` continues the checkpoint's run; returns notes on a lengthened
+    schedule horizon."""
     saved = RunSettings.from_dict(ckpt["settings"])
-    diffs = wanted.differences(saved)
+    a, b = wanted.to_dict(), saved.to_dict()
+    extended = [k for k in HORIZON_KEYS if b.get(k, 0) and a[k] > b[k]]
+    diffs = [d for d in wanted.differences(saved) if d.split(":")[0] not in extended]
     if diffs:
         raise SettingsMismatch(
             f"{run_dir}/{CKPT_NAME} was trained with different settings:\n  " + "\n  ".join(diffs) +
             f"\nResume with the checkpoint's settings (see {run_dir}/run.json), or start a new run with another "
-            "--run-dir (or pass --fresh to overwrite this one).")
+            "--run-dir (or pass --fresh to overwrite this one); only --budget-minutes / --budget-steps may grow.")
+    return [f"schedule horizon {k} lengthened from {b[k]:g} to {a[k]:g}" for k in extended]

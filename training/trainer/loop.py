@@ -106,7 +106,7 @@ class Trainer:
                                                      "invocations": []})
             self._record_invocation()
             return
-        check_settings(self.s, ckpt, self.steer.run_dir)
+        horizon_notes = check_settings(self.s, ckpt, self.steer.run_dir)
         self.model.load_state_dict(ckpt["model"])
         self.opt.load_state_dict(ckpt["optimizer"])
         if self.ema is not None:
@@ -119,6 +119,8 @@ class Trainer:
             self.carry = _carry_from_dict(ckpt["carry"], self.device)
         self._record_invocation()
         self._say(f"resumed {self.steer.run_dir} at step {self.step} ({self.elapsed / 60:.1f} min trained)")
+        for note in horizon_notes:
+            self._say(f"{note}: lr factor now {self.lr_factor():.3f}")
 
     def _record_invocation(self):
         """run.json keeps every command that trained this run (the model card quotes them)."""
