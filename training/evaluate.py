@@ -5,6 +5,9 @@ step at which q_halt first says "halt" — always running all 16 steps, as the o
   .venv/bin/python training/evaluate.py --model runs/sudoku --weights ema --csv data/sudoku/heldout_hard.csv
   .venv/bin/python training/evaluate.py --model models/sudoku.safetensors --benchmarks --limit 1000 --json
 
+`--views N` (Sudoku) solves every puzzle as N test-time views side by side and answers with the first view whose
+answer obeys the rules, as the app does (view 0 = the puzzle as given: 1 view is the official protocol).
+
 `--csv` takes the official columns (source,question,answer,rating) or the benchmark files' (puzzle,solution).
 `--benchmarks` = every file of ../shared/benchmarks/sudoku; `--limit N` takes an evenly strided sample of N rows.
 """
@@ -24,7 +27,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from data.official_format import load_split  # noqa: E402
 from data.sudoku_aug import encode  # noqa: E402
 from data.sudoku_csv import benchmark_files, read_sudoku_csv  # noqa: E402
-from trainer.evaluation import evaluate_arrays, strided  # noqa: E402
+from trainer.evaluation import evaluate_arrays, evaluate_sudoku_views, strided  # noqa: E402
 from trainer.model_io import load_model  # noqa: E402
 
 
@@ -54,12 +57,15 @@ def main(argv=None) -> dict:
     ap.add_argument("--batch-size", type=int, default=256)
     ap.add_argument("--device", default="cpu", choices=["cpu", "cuda"])
     ap.add_argument("--threads", type=int, default=0)
+    ap.add_argument("--views", type=int, default=1, help="Sudoku: test-time views per puzzle (1 = official protocol)")
     ap.add_argument("--json", action="store_true", help="print one JSON document instead of a table")
     ap.add_argument("--per-row", action="store_true", help="also list, per row, whether it was solved exactly")
     a = ap.parse_args(argv)
     if a.threads:
         torch.set_num_threads(a.threads)
     model, cfg, info = load_model(a.model, a.weights, a.device)
+    if a.views < 1 or (a.views > 1 and cfg.task != "sudoku"):
+        sys.exit(f"error: --views takes a positive count, and more than 1 only for Sudoku (the model's task is {cfg.task})")
     sources = []
     if a.data:
         sources.append((f"{a.data}:{a.split}", *split_arrays(a.data, a.split, a.limit)))
@@ -73,18 +79,25 @@ def main(argv=None) -> dict:
     results = {}
     for name, inputs, labels, pids, ignore in sources:
         t0 = time.time()
-        r = evaluate_arrays(model, inputs, labels, pids, batch_size=a.batch_size, device=a.device,
-                            steps=a.steps or None, ignore_label_id=ignore, return_preds=a.per_row)
-        if a.per_row:
+        if a.views > 1:
+            r = evaluate_sudoku_views(model, inputs, labels, a.views, batch_size=a.batch_size, device=a.device,
+                                      steps=a.steps or None)
+            if not a.per_row:
+                r.pop("solved")
+        else:
+            r = evaluate_arrays(model, inputs, labels, pids, batch_size=a.batch_size, device=a.device,
+                                steps=a.steps or None, ignore_label_id=ignore, return_preds=a.per_row)
+        if a.per_row and "preds" in r:
             preds = r.pop("preds")
             r["solved"] = [bool(x) for x in ((preds == labels) | (labels == ignore)).all(-1)]
         r["seconds"] = round(time.time() - t0, 1)
         results[name] = r
         if not a.json:
             curve = " ".join(f"{x:.2f}" for x in r["exact_accuracy_per_step"])
-            print(f"{name:40s} n={r['n']:5d}  exact {r['exact_accuracy']:.4f}  token {r['token_accuracy']:.4f}  "
+            views = f"  ({r['views']} views; view 0 alone {r['single_view_exact']:.4f})" if "views" in r else ""
+            print(f"{name:40s} n={r['n']:5d}  exact {r['exact_accuracy']:.4f}{views}  token {r['token_accuracy']:.4f}  "
                   f"halting step {r['mean_halting_step']:.1f}  ({r['seconds']} s)\n    exact per step: {curve}", flush=True)
-    out = {"model": info, "config": cfg.to_dict(), "limit": a.limit, "results": results}
+    out = {"model": info, "config": cfg.to_dict(), "limit": a.limit, "views": a.views, "results": results}
     if a.json:
         print(json.dumps(out, indent=1, default=str))
     return out

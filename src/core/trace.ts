@@ -11,6 +11,14 @@ export interface StepTrace {
   logits?: Float32Array;
   /** Answer y decoded after every recursion call of this step, only when SolveOptions.recordInner. */
   inner?: InnerTrace[];
+  /** Only in a step merged from test-time views (src/core/tasks/sudoku-views.ts): where each row's answer comes from. */
+  views?: ViewsOfStep;
+}
+
+export interface ViewsOfStep {
+  count: number; // views per puzzle
+  shown: Int32Array; // [B] the view whose answer the row holds: the first that obeys the rules, else 0 (the puzzle as given)
+  valid: Int32Array; // [B] how many views' answers obey the rules
 }
 
 export interface InnerTrace {

@@ -14,50 +14,110 @@ def strided(n_rows: int, limit: int) -> np.ndarray:
     return np.floor(np.arange(limit) * (n_rows / limit)).astype(np.int64)
 
 
+def _act_steps(act, inputs: np.ndarray, puzzle_identifiers: np.ndarray, batch_size: int, device, n_sup: int):
+    """Runs rows [lo, hi) batch by batch through all n_sup ACT steps; yields (lo, hi, k, preds, q_halt_logits)
+    after step k (0-based) of each batch."""
+    for lo in range(0, len(inputs), batch_size):
+        hi = min(len(inputs), lo + batch_size)
+        batch = {
+            "inputs": torch.as_tensor(inputs[lo:hi].astype(np.int32), device=device),
+            "puzzle_identifiers": torch.as_tensor(puzzle_identifiers[lo:hi].astype(np.int32), device=device),
+        }
+        carry = act.initial_carry(batch)
+        for k in range(n_sup):
+            carry, out = act(carry, batch)
+            yield lo, hi, k, out["logits"].argmax(-1), out["q_halt_logits"]
+
+
+class _Tally:
+    """Exact accuracy per step, token accuracy after the last step, first step with q_halt > 0 (n_sup if never)."""
+
+    def __init__(self, n: int, n_sup: int):
+        self.n, self.n_sup = n, n_sup
+        self.exact_per_step = np.zeros(n_sup)
+        self.token_correct = 0.0
+        self.halt_step = np.full(n, n_sup)
+        self.solved = np.zeros(n, bool)
+
+    def add(self, lo: int, k: int, preds: np.ndarray, labels: np.ndarray, scored: np.ndarray, q_halt: np.ndarray):
+        exact = ((preds == labels) | ~scored).all(-1)
+        self.exact_per_step[k] += exact.sum()
+        rows = np.arange(lo, lo + len(preds))
+        newly = (q_halt > 0) & (self.halt_step[rows] == self.n_sup)
+        self.halt_step[rows[newly]] = k + 1
+        if k == self.n_sup - 1:
+            self.token_correct += (((preds == labels) & scored).sum(-1) / np.maximum(scored.sum(-1), 1)).sum()
+            self.solved[rows] = exact
+
+    def result(self) -> dict:
+        n = max(1, self.n)
+        return {
+            "n": self.n,
+            "exact_accuracy": float(self.exact_per_step[-1] / n),
+            "token_accuracy": float(self.token_correct / n),
+            "exact_accuracy_per_step": [float(x / n) for x in self.exact_per_step],
+            "mean_halting_step": float(self.halt_step.mean()) if self.n else 0.0,
+        }
+
+
+def _eval_mode(act_model):
+    act = getattr(act_model, "model", act_model)
+    return act, act.training
+
+
 @torch.inference_mode()
 def evaluate_arrays(act_model, inputs: np.ndarray, labels: np.ndarray, puzzle_identifiers: np.ndarray,
                     batch_size: int = 256, device="cpu", steps: int | None = None, ignore_label_id: int = 0,
                     return_preds: bool = False) -> dict:
     """act_model: a `TrmACT` (or an `ACTLossHead`, whose `.model` is used). Arrays: [N, seq_len] tokens,
     [N] identifiers. Labels equal to `ignore_label_id` are not scored."""
-    act = getattr(act_model, "model", act_model)
-    was_training = act.training
+    act, was_training = _eval_mode(act_model)
     act.eval()
     n_sup = steps or act.config.halt_max_steps
-    n = len(inputs)
-    exact_per_step = np.zeros(n_sup)
-    token_correct = 0.0
-    halt_step = np.zeros(n)
-    all_preds = []
-    for lo in range(0, n, batch_size):
-        hi = min(n, lo + batch_size)
-        batch = {
-            "inputs": torch.as_tensor(inputs[lo:hi].astype(np.int32), device=device),
-            "puzzle_identifiers": torch.as_tensor(puzzle_identifiers[lo:hi].astype(np.int32), device=device),
-        }
-        lab = torch.as_tensor(labels[lo:hi].astype(np.int64), device=device)
-        valid = lab != ignore_label_id
-        carry = act.initial_carry(batch)
-        first_halt = torch.full((hi - lo,), n_sup, dtype=torch.int64, device=device)
-        for k in range(n_sup):
-            carry, out = act(carry, batch)
-            preds = out["logits"].argmax(-1)
-            correct = (preds == lab) | ~valid
-            exact_per_step[k] += correct.all(-1).sum().item()
-            newly = (out["q_halt_logits"] > 0) & (first_halt == n_sup)
-            first_halt = torch.where(newly, k + 1, first_halt)
-        token_correct += (((preds == lab) & valid).sum(-1).float() / valid.sum(-1).clamp_min(1)).sum().item()
-        halt_step[lo:hi] = first_halt.cpu().numpy()
-        if return_preds:
-            all_preds.append(preds.cpu().numpy())
+    tally = _Tally(len(inputs), n_sup)
+    final_preds = np.zeros(inputs.shape, np.int64)
+    for lo, hi, k, preds, q_halt in _act_steps(act, inputs, puzzle_identifiers, batch_size, device, n_sup):
+        p = preds.cpu().numpy()
+        lab = labels[lo:hi].astype(np.int64)
+        tally.add(lo, k, p, lab, lab != ignore_label_id, q_halt.float().cpu().numpy())
+        if k == n_sup - 1:
+            final_preds[lo:hi] = p
     act.train(was_training)
-    result = {
-        "n": n,
-        "exact_accuracy": float(exact_per_step[-1] / max(1, n)),
-        "token_accuracy": float(token_correct / max(1, n)),
-        "exact_accuracy_per_step": [float(x / max(1, n)) for x in exact_per_step],
-        "mean_halting_step": float(halt_step.mean()) if n else 0.0,
-    }
+    result = tally.result()
     if return_preds:
-        result["preds"] = np.concatenate(all_preds) if all_preds else np.zeros((0, inputs.shape[1]), np.int64)
+        result["preds"] = final_preds
     return result
+
+
+@torch.inference_mode()
+def evaluate_sudoku_views(act_model, inputs: np.ndarray, labels: np.ndarray, views: int, batch_size: int = 256,
+                          device="cpu", steps: int | None = None) -> dict:
+    """Sudoku with test-time views (data/sudoku_views.py), as the app solves with them: every puzzle runs as
+    `views` rows side by side; after each step its answer is the first view's answer that obeys the rules (mapped
+    back to the puzzle), else view 0's (the puzzle as given). Scored like evaluate_arrays on those answers, and
+    q_halt is the shown view's. Also returns `solved` per puzzle and `single_view_exact` (view 0 alone)."""
+    from data.sudoku_views import solves, sudoku_views, unview_tokens, view_tokens
+
+    act, was_training = _eval_mode(act_model)
+    act.eval()
+    n_sup = steps or act.config.halt_max_steps
+    vs = sudoku_views(views)
+    V, n = len(vs), len(inputs)
+    rows = np.stack([view_tokens(inputs, v) for v in vs], 1).reshape(n * V, -1)  # puzzle-major
+    tally = _Tally(n, n_sup)
+    single = 0
+    per_batch = max(1, batch_size // V) * V
+    for lo, hi, k, preds, q_halt in _act_steps(act, rows, np.zeros(n * V, np.int32), per_batch, device, n_sup):
+        p0, p1 = lo // V, hi // V
+        viewed = preds.cpu().numpy().reshape(p1 - p0, V, -1)
+        answers = np.stack([unview_tokens(viewed[:, v], vs[v]) for v in range(V)], 1)
+        ok = np.stack([solves(inputs[p0:p1], answers[:, v]) for v in range(V)], 1)
+        shown = np.where(ok.any(1), ok.argmax(1), 0)
+        pick = np.arange(p1 - p0)
+        lab = labels[p0:p1].astype(np.int64)
+        q = q_halt.float().cpu().numpy().reshape(p1 - p0, V)[pick, shown]
+        tally.add(p0, k, answers[pick, shown], lab, np.ones_like(lab, bool), q)
+        if k == n_sup - 1:
+            single += int((answers[:, 0] == lab).all(-1).sum())
+    act.train(was_training)
+    return {**tally.result(), "views": V, "single_view_exact": single / max(1, n), "solved": tally.solved.tolist()}

@@ -4,6 +4,7 @@ import type { TaskKind } from '../config';
 export * from './errors';
 export * from './sudoku';
 export * from './sudoku-csv';
+export * from './sudoku-views';
 export * from './maze';
 export * from './arc';
 
