@@ -1,10 +1,11 @@
 // `npm run solve -- --model <file> --task sudoku|maze|arc --puzzle <text or file> [--backend webgpu|cpu]
-//   [--steps 16] [--json] [--yaml all_config.yaml] [--puzzle-id N] [--early-halt]`
+//   [--steps 16] [--json] [--yaml all_config.yaml] [--puzzle-id N] [--early-halt] [--views N]`
 // Loads our safetensors (or an official `step_N` through the torch reader), encodes the puzzle with the task
 // codec, runs the TRM (WebGPU through Dawn in Node, or the CPU reference) and prints each supervision step's
 // answer and q_halt, then whether the final answer obeys the rules. --json prints the whole trace instead.
 // `--csv <file> [--limit N] [--batch 16]` (Sudoku) solves a whole CSV in batches and prints the accuracy the
-// way training/evaluate.py does, on the same rows.
+// way training/evaluate.py does, on the same rows. `--views N` (Sudoku) solves N test-time views of each puzzle
+// side by side and answers with the first that obeys the rules (src/core/tasks/sudoku-views.ts), as the app does.
 import { existsSync, readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -13,7 +14,8 @@ import type { TaskKind } from '../src/core/config';
 import { CpuEngine } from '../src/core/reference';
 import {
   checkMazePath, checkSudoku, decodeArcGrid, decodeMaze, decodeSudoku, encodeArcGrid, encodeMaze, encodeSudoku,
-  formatMaze, formatSudokuPretty, parseMaze, parseSudoku, parseSudokuCsv, assertArcGrid,
+  formatMaze, formatSudokuPretty, parseMaze, parseSudoku, parseSudokuCsv, assertArcGrid, mergeSudokuViews,
+  mergeSudokuViewTrace, sudokuViews, viewSudokuBatch,
 } from '../src/core/tasks';
 import type { StepTrace, Trace, TrmEngine } from '../src/core/trace';
 import { loadAppModel } from '../src/core/weights/app-format';
@@ -21,7 +23,7 @@ import { loadOfficialBundle } from '../src/core/weights/torch';
 import { openFileSource } from '../src/core/weights/torch/node-source';
 import { evaluateSudokuRows, reportJson, reportText, sampleRows } from './lib/solve-csv';
 
-const USAGE = 'usage: npm run solve -- --model <file> --task sudoku|maze|arc (--puzzle <text or file> | --csv <sudoku.csv> [--limit N] [--batch 16]) [--backend webgpu|cpu] [--steps 16] [--json] [--yaml all_config.yaml] [--puzzle-id N] [--early-halt]';
+const USAGE = 'usage: npm run solve -- --model <file> --task sudoku|maze|arc (--puzzle <text or file> | --csv <sudoku.csv> [--limit N] [--batch 16]) [--backend webgpu|cpu] [--steps 16] [--json] [--yaml all_config.yaml] [--puzzle-id N] [--early-halt] [--views N]';
 
 interface Codec {
   encode(): Int32Array;
@@ -103,7 +105,7 @@ async function main(): Promise<void> {
       model: { type: 'string' }, task: { type: 'string' }, puzzle: { type: 'string' }, backend: { type: 'string', default: 'webgpu' },
       steps: { type: 'string' }, json: { type: 'boolean', default: false }, yaml: { type: 'string' }, 'puzzle-id': { type: 'string', default: '0' },
       'early-halt': { type: 'boolean', default: false }, csv: { type: 'string' }, limit: { type: 'string', default: '0' },
-      batch: { type: 'string', default: '16' },
+      batch: { type: 'string', default: '16' }, views: { type: 'string', default: '1' },
     },
   });
   const task = values.task as TaskKind;
@@ -118,18 +120,25 @@ async function main(): Promise<void> {
   const { bundle, puzzleId } = await loadModel(values.model, task, values.yaml, requestedId);
   if (bundle.config.task !== task) console.error(`note: the model was trained for ${bundle.config.task}; solving as ${task}`);
   const tokens = codec.encode();
-  const { engine, device, label } = await makeEngine(values.backend!, bundle);
+  const views = sudokuViews(viewsArg(values.views, task));
+  const V = views.length;
+  const { engine, device, label } = await makeEngine(values.backend!, bundle, V);
   const steps = values.steps ? Number(values.steps) : bundle.config.halt_max_steps;
   const t0 = performance.now();
   const onStep = values.json
     ? undefined
-    : (s: StepTrace) => {
-        console.log(`\nstep ${s.step}  q_halt ${s.qHalt[0].toFixed(3)} (${s.qHalt[0] > 0 ? 'would halt' : 'continue'})  ${(performance.now() - t0).toFixed(0)} ms`);
+    : (raw: StepTrace) => {
+        const s = V > 1 ? mergeSudokuViews(raw, views, tokens, bundle.config.vocab_size) : raw;
+        const v = s.views ? `  ${s.views.valid[0]} of ${V} views obey the rules, showing view ${s.views.shown[0]}` : '';
+        console.log(`\nstep ${s.step}  q_halt ${s.qHalt[0].toFixed(3)} (${s.qHalt[0] > 0 ? 'would halt' : 'continue'})${v}  ${(performance.now() - t0).toFixed(0)} ms`);
         console.log(codec.show(s.preds));
       };
-  if (!values.json) console.log(`${label}: ${values.model}, ${task}, ${steps} steps`);
+  if (!values.json) console.log(`${label}: ${values.model}, ${task}, ${steps} steps${V > 1 ? `, ${V} views` : ''}`);
   try {
-    const trace = await engine.solve({ tokens, puzzleIds: Int32Array.of(puzzleId) }, { steps, onStep, earlyHalt: values['early-halt'], recordLogits: values.json });
+    const input = V > 1 ? viewSudokuBatch(tokens, views) : tokens;
+    // Early halting stops when every row says halt: with views that is every view, as rows run together.
+    const raw = await engine.solve({ tokens: input, puzzleIds: new Int32Array(V).fill(puzzleId) }, { steps, onStep, earlyHalt: values['early-halt'], recordLogits: values.json });
+    const trace = V > 1 ? mergeSudokuViewTrace(raw, views, tokens) : raw;
     const last = trace.steps[trace.steps.length - 1];
     if (values.json) console.log(JSON.stringify(traceJson(trace)));
     else if (last) console.log(`\nfinal answer after step ${last.step}: ${codec.verdict(last.preds)}; halting head first said halt at step ${trace.haltStep[0] || 'never'}`);
@@ -137,6 +146,16 @@ async function main(): Promise<void> {
     engine.dispose();
     device?.destroy();
   }
+}
+
+/** --views as a count of test-time views (more than 1 only for Sudoku); exits with the usage on anything else. */
+function viewsArg(text: string | undefined, task: TaskKind): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1 || (n > 1 && task !== 'sudoku')) {
+    console.error(`--views takes a positive integer, and more than 1 only for Sudoku (got ${text} for ${task})\n${USAGE}`);
+    process.exit(2);
+  }
+  return n;
 }
 
 /** --puzzle-id as a row of the puzzle-embedding table; exits with the usage on anything else. */
@@ -151,7 +170,7 @@ function puzzleIdArg(text: string | undefined): number {
 
 interface CsvArgs {
   model?: string; task?: string; csv: string; backend: string; steps?: string; json: boolean; yaml?: string;
-  'puzzle-id': string; limit: string; batch: string;
+  'puzzle-id': string; limit: string; batch: string; views: string;
 }
 
 async function solveCsv(a: CsvArgs): Promise<void> {
@@ -161,19 +180,20 @@ async function solveCsv(a: CsvArgs): Promise<void> {
     console.error(`--csv needs --model, --task sudoku, --limit ≥ 0 and --batch ≥ 1 (integers)\n${USAGE}`);
     process.exit(2);
   }
+  const views = sudokuViews(viewsArg(a.views, 'sudoku'));
   const rows = sampleRows(parseSudokuCsv(readFileSync(a.csv, 'utf8'), a.csv), limit);
   if (rows.length === 0) throw new Error(`${a.csv} has no puzzle rows`);
   const { bundle, puzzleId } = await loadModel(a.model, 'sudoku', a.yaml, puzzleIdArg(a['puzzle-id']));
   const batch = Math.min(batchWanted, rows.length);
-  const { engine, device, label } = await makeEngine(a.backend, bundle, batch);
+  const { engine, device, label } = await makeEngine(a.backend, bundle, batch * views.length);
   const steps = a.steps ? Number(a.steps) : bundle.config.halt_max_steps;
   const t0 = performance.now();
   try {
-    const report = await evaluateSudokuRows(engine, batch, rows, puzzleId, steps, (done, total) => {
+    const report = await evaluateSudokuRows(engine, batch, rows, puzzleId, steps, views, (done, total) => {
       if (!a.json) process.stderr.write(`\r${label}: ${done}/${total} puzzles`);
     });
     const name = basename(a.csv);
-    if (a.json) console.log(JSON.stringify({ model: a.model, backend: label, limit, results: { [name]: reportJson(report) } }));
+    if (a.json) console.log(JSON.stringify({ model: a.model, backend: label, limit, views: views.length, results: { [name]: reportJson(report) } }));
     else console.log(`\n${reportText(name, report, (performance.now() - t0) / 1000)}`);
   } finally {
     engine.dispose();

@@ -1,11 +1,13 @@
 // `npm run solve -- --csv <file>`: solves every row (or an evenly strided --limit sample, the same rows that
-// training/evaluate.py --limit picks) in batches and scores them as evaluate.py does.
+// training/evaluate.py --limit picks) in batches and scores them as evaluate.py does (with --views N as
+// evaluate.py --views N: each puzzle's rows are its views, merged into one answer per puzzle).
 import { AccuracyTally, stridedRows, type AccuracyReport } from '../../src/core/accuracy';
-import { encodeSudoku, type SudokuCsvRow } from '../../src/core/tasks';
+import { encodeSudoku, mergeSudokuViewTrace, viewSudokuBatch, type SudokuCsvRow, type SudokuView } from '../../src/core/tasks';
 import type { TrmEngine } from '../../src/core/trace';
 
+/** `batch` puzzles per solve; the engine must be built for batch·views.length rows. */
 export async function evaluateSudokuRows(
-  engine: TrmEngine, batch: number, rows: SudokuCsvRow[], puzzleId: number, steps: number,
+  engine: TrmEngine, batch: number, rows: SudokuCsvRow[], puzzleId: number, steps: number, views: SudokuView[],
   onBatch?: (done: number, total: number) => void,
 ): Promise<AccuracyReport> {
   const tally = new AccuracyTally();
@@ -13,8 +15,10 @@ export async function evaluateSudokuRows(
     const real = rows.slice(lo, lo + batch);
     // The engine is built for a fixed batch: pad the last one with copies of its final row, scored once.
     const padded = [...real, ...new Array<SudokuCsvRow>(batch - real.length).fill(real[real.length - 1])];
-    const tokens = concat(padded.map((r) => encodeSudoku(r.puzzle)));
-    const trace = await engine.solve({ tokens, puzzleIds: new Int32Array(batch).fill(puzzleId) }, { steps });
+    const puzzles = concat(padded.map((r) => encodeSudoku(r.puzzle)));
+    const tokens = views.length > 1 ? viewSudokuBatch(puzzles, views) : puzzles;
+    const raw = await engine.solve({ tokens, puzzleIds: new Int32Array(batch * views.length).fill(puzzleId) }, { steps });
+    const trace = views.length > 1 ? mergeSudokuViewTrace(raw, views, puzzles) : raw;
     tally.add(trace, concat(real.map((r) => encodeSudoku(r.solution))), real.length);
     onBatch?.(lo + real.length, rows.length);
   }

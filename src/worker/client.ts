@@ -1,9 +1,10 @@
 // The page's handle on the solver worker: promises for loads, a stream of steps for solves.
 import type { StepTrace } from '../core/trace';
-import type { ConfirmRequest, ConfirmedShape, EngineKind, FromWorker, ModelInfo, ModelSource, ToWorker } from './protocol';
+import type { ConfirmRequest, ConfirmedShape, EngineKind, EnginePreference, FromWorker, ModelInfo, ModelSource, ToWorker, ViewsPreference } from './protocol';
 
 export interface SolveCallbacks {
-  onEngine?: (kind: EngineKind, notice?: string) => void;
+  /** The engine that runs the solve, and how many Sudoku views it solves side by side. */
+  onEngine?: (kind: EngineKind, notice: string | undefined, views: number) => void;
   onStep?: (step: StepTrace) => void;
 }
 
@@ -13,7 +14,8 @@ export interface SolveRequest {
   puzzleIds: Int32Array;
   steps: number;
   recordInner: boolean;
-  engine: 'auto' | 'cpu';
+  engine: EnginePreference;
+  views: ViewsPreference;
 }
 
 type Pending = {
@@ -56,7 +58,7 @@ export class SolverClient {
         break;
       }
       case 'engine':
-        p.solve?.onEngine?.(msg.kind, msg.notice);
+        p.solve?.onEngine?.(msg.kind, msg.notice, msg.views);
         break;
       case 'step':
         p.solve?.onStep?.(msg.step);

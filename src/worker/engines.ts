@@ -13,22 +13,38 @@ export interface ChosenEngine {
 
 let gpuDevice: Promise<GPUDevice> | null = null;
 
-async function webGpuEngine(bundle: ModelBundle): Promise<TrmEngine> {
-  // Loaded on demand: a page that never gets a GPU does not download the engine and its shaders.
-  const [{ requestTrmDevice, WebGpuEngine }, { shaderSources }] = await Promise.all([import('../gpu/index'), import('../gpu/shaders-vite')]);
+function device(requestTrmDevice: typeof import('../gpu/index').requestTrmDevice): Promise<GPUDevice> {
   gpuDevice ??= requestTrmDevice().then((d) => {
     d.device.lost.then(() => (gpuDevice = null));
     return d.device;
   });
   gpuDevice.catch(() => (gpuDevice = null));
-  return WebGpuEngine.create(await gpuDevice, bundle, { batch: 1, shaders: shaderSources });
+  return gpuDevice;
 }
 
-export async function chooseEngine(bundle: ModelBundle, preference: EnginePreference): Promise<ChosenEngine> {
+async function webGpuEngine(bundle: ModelBundle, batch: number): Promise<TrmEngine> {
+  // Loaded on demand: a page that never gets a GPU does not download the engine and its shaders.
+  const [{ requestTrmDevice, WebGpuEngine }, { shaderSources }] = await Promise.all([import('../gpu/index'), import('../gpu/shaders-vite')]);
+  return WebGpuEngine.create(await device(requestTrmDevice), bundle, { batch, shaders: shaderSources });
+}
+
+/** Whether the engine `preference` leads to will be WebGPU (asks for the device once; no engine is built). */
+export async function willUseWebGpu(preference: EnginePreference): Promise<boolean> {
+  if (preference === 'cpu') return false;
+  try {
+    await device((await import('../gpu/index')).requestTrmDevice);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** An engine for batches of `batch` puzzles (views of one Sudoku travel as one batch). */
+export async function chooseEngine(bundle: ModelBundle, preference: EnginePreference, batch = 1): Promise<ChosenEngine> {
   if (preference === 'cpu')
     return { engine: createCpuEngine(bundle), kind: 'cpu', notice: 'Running on the CPU reference, as chosen in the model panel.' };
   try {
-    return { engine: await webGpuEngine(bundle), kind: 'webgpu' };
+    return { engine: await webGpuEngine(bundle, batch), kind: 'webgpu' };
   } catch (e) {
     return {
       engine: createCpuEngine(bundle),

@@ -4,6 +4,10 @@ import type { ModelCard } from '../core/bundle';
 import type { StepTrace } from '../core/trace';
 
 export type EnginePreference = 'auto' | 'cpu';
+/** Sudoku test-time views (src/core/tasks/sudoku-views.ts): a count, or 'auto' = AUTO_VIEWS on WebGPU, 1 on the CPU reference. */
+export type ViewsPreference = 'auto' | number;
+/** Views side by side cost a GPU little more than one; on the CPU reference each costs a whole solve. */
+export const AUTO_VIEWS = 8;
 export type EngineKind = 'cpu' | 'webgpu';
 
 /** n and T the user confirmed for an official checkpoint that came without all_config.yaml. */
@@ -70,6 +74,8 @@ export type ToWorker =
       steps: number;
       recordInner: boolean;
       engine: EnginePreference;
+      /** Ignored for tasks other than Sudoku. */
+      views: ViewsPreference;
     }
   /** Answer to 'needs-confirmation': the n/T the user chose, or null to give up the load. */
   | { type: 'confirm-load'; requestId: number; confirmed: ConfirmedShape | null }
@@ -79,7 +85,7 @@ export type ToWorker =
 export type FromWorker =
   | { type: 'loaded'; requestId: number; info: ModelInfo }
   | { type: 'needs-confirmation'; requestId: number; request: ConfirmRequest }
-  | { type: 'engine'; requestId: number; kind: EngineKind; notice?: string }
+  | { type: 'engine'; requestId: number; kind: EngineKind; notice?: string; views: number }
   | { type: 'step'; requestId: number; step: StepTrace }
   | { type: 'done'; requestId: number; haltStep: number; cancelled: boolean }
   | { type: 'error'; requestId: number; message: string };

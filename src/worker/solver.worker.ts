@@ -1,10 +1,11 @@
 /// <reference lib="webworker" />
 // The solver worker: parses models, hosts the engines, streams supervision steps back to the page.
 import type { ModelBundle } from '../core/bundle';
+import { mergeSudokuViews, sudokuViews, viewSudokuBatch } from '../core/tasks/sudoku-views';
 import type { StepTrace } from '../core/trace';
-import { chooseEngine, type ChosenEngine } from './engines';
+import { chooseEngine, willUseWebGpu, type ChosenEngine } from './engines';
 import { describeModel, parseModel, NeedsConfirmation } from './modelLoader';
-import type { ConfirmedShape, EnginePreference, FromWorker, ModelSource, ToWorker } from './protocol';
+import { AUTO_VIEWS, type ConfirmedShape, type EnginePreference, type FromWorker, type ModelSource, type ToWorker, type ViewsPreference } from './protocol';
 
 declare const self: DedicatedWorkerGlobalScope;
 
@@ -18,11 +19,11 @@ function send(msg: FromWorker, transfer: Transferable[] = []) {
   self.postMessage(msg, transfer);
 }
 
-function engineFor(modelId: string, pref: EnginePreference): Promise<ChosenEngine> {
-  const key = `${modelId}:${pref}`;
+function engineFor(modelId: string, pref: EnginePreference, batch: number): Promise<ChosenEngine> {
+  const key = `${modelId}:${pref}:${batch}`;
   let e = engines.get(key);
   if (!e) {
-    e = chooseEngine(models.get(modelId)!, pref);
+    e = chooseEngine(models.get(modelId)!, pref, batch);
     e.catch(() => engines.delete(key));
     engines.set(key, e);
   }
@@ -67,24 +68,37 @@ async function solve(msg: Extract<ToWorker, { type: 'solve' }>, abort: AbortCont
       send({ type: 'done', requestId, haltStep: 0, cancelled: true });
       return;
     }
-    if (!models.has(msg.modelId)) throw new Error('That model is no longer loaded; load it again.');
-    const chosen = await engineFor(msg.modelId, msg.engine);
-    send({ type: 'engine', requestId, kind: chosen.kind, notice: chosen.notice });
+    const bundle = models.get(msg.modelId);
+    if (!bundle) throw new Error('That model is no longer loaded; load it again.');
+    const viewCount = bundle.config.task === 'sudoku' ? await resolveViews(msg.views, msg.engine) : 1;
+    const chosen = await engineFor(msg.modelId, msg.engine, viewCount);
+    send({ type: 'engine', requestId, kind: chosen.kind, notice: chosen.notice, views: viewCount });
+    const views = viewCount > 1 ? sudokuViews(viewCount) : null;
+    let haltStep = 0;
     const onStep = (step: StepTrace) => {
-      const copy = cloneStep(step); // engines may reuse their buffers; send a private copy
-      send({ type: 'step', requestId, step: copy }, stepBuffers(copy));
+      // engines may reuse their buffers: send a private copy (merging views makes one)
+      const out = views ? mergeSudokuViews(step, views, msg.tokens, bundle.config.vocab_size) : cloneStep(step);
+      if (!haltStep && out.qHalt[0] > 0) haltStep = out.step;
+      send({ type: 'step', requestId, step: out }, stepBuffers(out));
     };
     const trace = await chosen.engine.solve(
-      { tokens: msg.tokens, puzzleIds: msg.puzzleIds },
+      views
+        ? { tokens: viewSudokuBatch(msg.tokens, views), puzzleIds: new Int32Array(viewCount).fill(msg.puzzleIds[0]) }
+        : { tokens: msg.tokens, puzzleIds: msg.puzzleIds },
       { steps: msg.steps, recordInner: msg.recordInner, signal: abort.signal, onStep },
     );
-    send({ type: 'done', requestId, haltStep: trace.haltStep[0] ?? 0, cancelled: !!trace.cancelled || abort.signal.aborted });
+    send({ type: 'done', requestId, haltStep, cancelled: !!trace.cancelled || abort.signal.aborted });
   } catch (e) {
     if (abort.signal.aborted) send({ type: 'done', requestId, haltStep: 0, cancelled: true });
     else throw e;
   } finally {
     solves.delete(requestId);
   }
+}
+
+async function resolveViews(pref: ViewsPreference, engine: EnginePreference): Promise<number> {
+  if (pref !== 'auto') return pref;
+  return (await willUseWebGpu(engine)) ? AUTO_VIEWS : 1;
 }
 
 function cloneStep(s: StepTrace): StepTrace {
@@ -101,6 +115,7 @@ function cloneStep(s: StepTrace): StepTrace {
 function stepBuffers(s: StepTrace): Transferable[] {
   const list: Transferable[] = [s.preds.buffer, s.confidence.buffer, s.qHalt.buffer, s.qContinue.buffer];
   for (const i of s.inner ?? []) list.push(i.preds.buffer, i.yNorm.buffer, i.zNorm.buffer);
+  if (s.views) list.push(s.views.shown.buffer, s.views.valid.buffer);
   return list as Transferable[];
 }
 

@@ -3,6 +3,9 @@ import { useEffect, useState } from 'react';
 import { useStore } from '../store';
 import { Button } from '../common/Button';
 import { Notice } from '../common/Notice';
+import { VIEW_CHOICES } from '../store/settingsSlice';
+import type { ViewsPreference } from '../../worker/protocol';
+import { AUTO_VIEWS } from '../../worker/protocol';
 import { preflight } from './taskInput';
 import { cancelSolve, startSolve } from './solveActions';
 
@@ -17,6 +20,7 @@ export function SolveBar() {
   const arcTest = useStore((s) => Math.min(s.settings.arcTest, Math.max(0, arcTests - 1)));
   const setSetting = useStore((s) => s.setSetting);
   const engineChoice = useStore((s) => s.settings.engine);
+  const views = useStore((s) => s.settings.sudokuViews);
   const check = preflight(task, puzzle, model, arcTest);
   useEffect(() => {
     setMessage(null); // a message about the previous puzzle or model no longer applies
@@ -55,12 +59,30 @@ export function SolveBar() {
             </select>
           </label>
         )}
+        {task === 'sudoku' && (
+          <label className="text-sm flex items-center gap-1" title="The puzzle is also solved relabelled, transposed and shuffled, side by side; the answer comes from the first try that obeys the rules.">
+            Tries
+            <select
+              aria-label="Tries: views of the puzzle solved side by side"
+              value={String(views)}
+              onChange={(e) => setSetting('sudokuViews', (e.target.value === 'auto' ? 'auto' : Number(e.target.value)) as ViewsPreference)}
+              className="bg-slate-800 border border-slate-700 rounded px-1 py-0.5"
+            >
+              {VIEW_CHOICES.map((v) => (
+                <option key={v} value={String(v)}>
+                  {v === 'auto' ? `auto (${AUTO_VIEWS} on WebGPU, 1 on CPU)` : v === 1 ? '1 (as given)' : v}
+                </option>
+              ))}
+            </select>
+          </label>
+        )}
         <div className="flex-1 min-w-[10rem]">
           {run && (
             <>
               <div className="text-sm" role="status" aria-live="polite" data-testid="solve-progress">
                 {running ? `Step ${done} of ${run.totalSteps}` : run.status === 'done' ? `Done: ${done} of ${run.totalSteps} steps` : run.status === 'cancelled' ? `Cancelled after step ${done} of ${run.totalSteps}` : 'Failed'}
                 {run.engine && <span className="text-slate-400"> · {run.engine === 'webgpu' ? 'WebGPU' : 'CPU reference'}</span>}
+                {(run.views ?? 1) > 1 && <span className="text-slate-400"> · {run.views} tries</span>}
               </div>
               <progress className="w-full h-1.5 accent-sky-500" max={run.totalSteps} value={done} aria-label="Supervision steps done" />
             </>

@@ -32,9 +32,10 @@ export function startSolve(force = false): string | null {
       steps,
       recordInner: s.settings.recordInner,
       engine: s.settings.engine,
+      views: s.settings.sudokuViews,
     },
     {
-      onEngine: (kind, notice) => useStore.getState().patchRun(task, requestId, { engine: kind, engineNotice: notice }),
+      onEngine: (kind, notice, views) => useStore.getState().patchRun(task, requestId, { engine: kind, engineNotice: notice, views }),
       onStep: (step) => {
         const st = useStore.getState();
         st.addStep(task, requestId, step);

@@ -2,7 +2,7 @@
 import { create } from 'zustand';
 import { persist, createJSONStorage } from 'zustand/middleware';
 import { createPuzzleSlice, type PuzzleSlice } from './puzzleSlice';
-import { createSettingsSlice, DEFAULT_SETTINGS, type SettingsSlice } from './settingsSlice';
+import { createSettingsSlice, restoreSettings, type SettingsSlice } from './settingsSlice';
 import { createModelSlice, type ModelSlice } from './modelSlice';
 import { createSolveSlice, type SolveSlice } from './solveSlice';
 import { createPlaybackSlice, type PlaybackSlice } from './playbackSlice';
@@ -40,7 +40,7 @@ export const useStore = create<AppState>()(
         const restored = restorePuzzles(p.puzzles);
         return {
           ...current,
-          settings: { ...DEFAULT_SETTINGS, ...(p.settings ?? {}) },
+          settings: restoreSettings(p.settings),
           puzzles: {
             sudoku: restored.sudoku ? historyOf(restored.sudoku) : current.puzzles.sudoku,
             maze: restored.maze ? historyOf(restored.maze) : current.puzzles.maze,

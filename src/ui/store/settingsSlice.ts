@@ -1,7 +1,7 @@
 // User settings that persist across reloads.
 import type { StateCreator } from 'zustand';
 import type { TaskKind } from '../../core/config';
-import type { EnginePreference } from '../../worker/protocol';
+import type { EnginePreference, ViewsPreference } from '../../worker/protocol';
 import type { AppState } from './index';
 
 export type MazeTool = 'wall' | 'erase' | 'start' | 'goal';
@@ -10,6 +10,8 @@ export type ArcTool = 'pencil' | 'fill' | 'flood';
 export interface Settings {
   task: TaskKind;
   engine: EnginePreference;
+  /** Sudoku: test-time views solved side by side (src/core/tasks/sudoku-views.ts). */
+  sudokuViews: ViewsPreference;
   recordInner: boolean;
   /** Playback speed in supervision steps per second. */
   speed: number;
@@ -32,6 +34,7 @@ export interface SettingsSlice {
 export const DEFAULT_SETTINGS: Settings = {
   task: 'sudoku',
   engine: 'auto',
+  sudokuViews: 'auto',
   recordInner: true,
   speed: 4,
   mazeTool: 'wall',
@@ -41,6 +44,15 @@ export const DEFAULT_SETTINGS: Settings = {
   lastModelUrl: '',
   modelKeys: {},
 };
+
+export const VIEW_CHOICES: readonly ViewsPreference[] = ['auto', 1, 4, 8, 16];
+
+/** Persisted settings over the defaults; a value this version does not offer falls back to its default. */
+export function restoreSettings(saved: Partial<Settings> | undefined): Settings {
+  const settings = { ...DEFAULT_SETTINGS, ...(saved ?? {}) };
+  if (!VIEW_CHOICES.includes(settings.sudokuViews)) settings.sudokuViews = DEFAULT_SETTINGS.sudokuViews;
+  return settings;
+}
 
 export const createSettingsSlice: StateCreator<AppState, [], [], SettingsSlice> = (set) => ({
   settings: DEFAULT_SETTINGS,

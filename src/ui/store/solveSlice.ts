@@ -22,6 +22,8 @@ export interface Run<K extends TaskKind = TaskKind> {
   steps: StepTrace[];
   engine?: EngineKind;
   engineNotice?: string;
+  /** Sudoku views solved side by side (1 = the puzzle as given only). */
+  views?: number;
   haltStep: number;
   error?: string;
   /** True when the user chose to solve although the input breaks the rules. */

@@ -4,6 +4,7 @@ import { useMemo } from 'react';
 import { TASK_SHAPES } from '../../core/tasks';
 import { useStore } from '../store';
 import type { ArcPuzzle } from '../store/puzzles';
+import type { ViewsOfStep } from '../../core/trace';
 import type { Run } from '../store/solveSlice';
 import { GridCanvas } from '../common/GridCanvas';
 import { paintArcGrid } from '../arc/palette';
@@ -38,6 +39,11 @@ export function Visualizer() {
       )}
     </section>
   );
+}
+
+function viewsSummary(v: ViewsOfStep): string {
+  const valid = v.valid[0] === 0 ? 'no try obeys the rules yet' : `${v.valid[0]} of ${v.count} tries obey the rules`;
+  return `${valid}; shown: ${v.shown[0] === 0 ? 'the puzzle as given' : `try ${v.shown[0] + 1} (mapped back)`}`;
 }
 
 function RunView({ run }: { run: Run }) {
@@ -95,6 +101,7 @@ function RunView({ run }: { run: Run }) {
         <strong>{stepLabel[0].toUpperCase() + stepLabel.slice(1)}:</strong> {ev.summary} · {changedCount} cells changed · mean confidence{' '}
         <span data-testid="mean-confidence" data-value={meanConf}>{meanConf.toFixed(3)}</span>
         {ev.details.length > 0 && <span className="text-slate-400"> · {ev.details.slice(0, 3).join('; ')}</span>}
+        {step.views && <span className="text-slate-400" data-testid="views-summary"> · {viewsSummary(step.views)}</span>}
       </div>
       <div className="flex flex-wrap gap-4 items-start">
         <figure className="flex flex-col gap-1 flex-1 min-w-[13rem] max-w-[21rem]">
