@@ -36,12 +36,18 @@ test('a solve through the worker on the WebGPU engine matches the CPU reference 
 
   const gpu = await firstSteps(page);
   expect(gpu.engine).toContain('WebGPU');
+  // Tries on auto: 8 views of the puzzle side by side on WebGPU, merged into one answer per step
+  expect(gpu.engine).toContain('8 tries');
+  await expect(page.getByTestId('views-summary')).toContainText(/of 8 tries obey the rules|no try obeys the rules yet/);
   await expect(page.getByTestId('engine-notice')).toHaveCount(0);
   await page.screenshot({ path: info.outputPath('webgpu-solved.png'), fullPage: true });
 
   await page.getByRole('combobox', { name: 'Engine' }).selectOption('cpu');
   const cpu = await firstSteps(page);
   expect(cpu.engine).toContain('CPU reference');
+  expect(cpu.engine).not.toContain('tries'); // auto = the puzzle as given only, on the CPU reference
+  await expect(page.getByTestId('views-summary')).toHaveCount(0);
+  // With no try obeying the rules the merged step is view 0, the puzzle as given, so both engines show the same.
   // The untrained fixture is chaotic (its f32-vs-f64 logit drift reaches 5 by step 7, 7e-4 at step 3),
   // so two f32 engines are compared only over the first steps, where they must agree closely.
   for (let k = 0; k < STEPS; k++) expect(Math.abs(gpu.confidence[k] - cpu.confidence[k])).toBeLessThan(1e-4);
