@@ -9,6 +9,7 @@ import { floodArcGrid, resizeArcGrid } from '../../src/ui/arc/gridOps';
 import { exportKaggle, importKaggle } from '../../src/ui/arc/kaggle';
 import { packMaze, unpackMaze } from '../../src/ui/share/share';
 import { restorePuzzles } from '../../src/ui/store/restore';
+import { DEFAULT_SETTINGS, restoreSettings } from '../../src/ui/store/settingsSlice';
 import { parseMaze, shortestPath } from '../../src/core/tasks/maze';
 
 function seeded(seed: number) {
@@ -119,6 +120,14 @@ describe('restoring stored puzzles', () => {
     expect(r.sudoku).toHaveLength(81);
     expect(r.maze).toBeNull();
     expect(r.arc).toBeNull(); // no test input
+  });
+});
+
+describe('restoring stored settings', () => {
+  it('keeps what this version offers and resets the rest to its default', () => {
+    expect(restoreSettings(undefined)).toEqual(DEFAULT_SETTINGS);
+    expect(restoreSettings({ sudokuViews: 16, speed: 2 })).toMatchObject({ sudokuViews: 16, speed: 2 });
+    for (const bad of [0, -4, 2.5, 'many', null]) expect(restoreSettings({ sudokuViews: bad as never }).sudokuViews).toBe('auto');
   });
 });
 
