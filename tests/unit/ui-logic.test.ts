@@ -163,6 +163,16 @@ describe('model card fields', async () => {
     expect(cardTrainingTime(card)).toBe('48.5 min, 694 steps');
     expect(cardAccuracy(card)).toEqual([['data/sudoku:test', '0.0% puzzles exact, 65.8% cells, n = 60']]);
   });
+  it('adds the results with test-time views after the single-view ones', () => {
+    const accuracy = {
+      results: { 'heldout_hard.csv': { n: 200, exact_accuracy: 0.04, token_accuracy: 0.78 } },
+      with_views: { views: 8, results: { 'heldout_hard.csv': { n: 200, exact_accuracy: 0.29 } } },
+    };
+    expect(cardAccuracy({ accuracy } as unknown as ModelCard)).toEqual([
+      ['heldout_hard.csv', '4.0% puzzles exact, 78.0% cells, n = 200'],
+      ['heldout_hard.csv, 8 tries', '29.0% puzzles exact, n = 200'],
+    ]);
+  });
   it('reads a flat card', () => {
     expect(cardAccuracy({ accuracy: { exact: 0.87, note: 'held-out' } })).toEqual([['exact', '87.0%'], ['note', 'held-out']]);
     expect(cardCommand({ command: 'x' })).toBe('x');

@@ -30,22 +30,32 @@ export function cardTrainingTime(card: ModelCard): string | undefined {
   return parts.join(', ') || undefined;
 }
 
-/** Accuracy rows: per evaluated split (exact puzzles and cells), or plain numbers/strings. */
+function resultRows(results: Record<string, unknown>, suffix: string): [string, string][] {
+  const rows: [string, string][] = [];
+  for (const [split, r] of Object.entries(results)) {
+    if (!isObject(r)) continue;
+    const bits: string[] = [];
+    if (typeof r.exact_accuracy === 'number') bits.push(`${pct(r.exact_accuracy)} puzzles exact`);
+    if (typeof r.token_accuracy === 'number') bits.push(`${pct(r.token_accuracy)} cells`);
+    if (typeof r.n === 'number') bits.push(`n = ${r.n}`);
+    if (bits.length) rows.push([split + suffix, bits.join(', ')]);
+  }
+  return rows;
+}
+
+/**
+ * Accuracy rows: per evaluated split (exact puzzles and cells), then per split with test-time views
+ * (`with_views`: the app's Tries), or plain numbers/strings.
+ */
 export function cardAccuracy(card: ModelCard): [string, string][] {
   const acc = card.accuracy;
   if (!isObject(acc)) return [];
-  const rows: [string, string][] = [];
   if (isObject(acc.results)) {
-    for (const [split, r] of Object.entries(acc.results)) {
-      if (!isObject(r)) continue;
-      const bits: string[] = [];
-      if (typeof r.exact_accuracy === 'number') bits.push(`${pct(r.exact_accuracy)} puzzles exact`);
-      if (typeof r.token_accuracy === 'number') bits.push(`${pct(r.token_accuracy)} cells`);
-      if (typeof r.n === 'number') bits.push(`n = ${r.n}`);
-      if (bits.length) rows.push([split, bits.join(', ')]);
-    }
-    return rows;
+    const views = acc.with_views;
+    const withViews = isObject(views) && isObject(views.results) ? resultRows(views.results, `, ${String(views.views)} tries`) : [];
+    return [...resultRows(acc.results, ''), ...withViews];
   }
+  const rows: [string, string][] = [];
   for (const [k, v] of Object.entries(acc)) {
     if (typeof v === 'number') rows.push([k, v <= 1 ? pct(v) : String(v)]);
     else if (typeof v === 'string') rows.push([k, v]);
