@@ -95,7 +95,8 @@ def evaluate_sudoku_views(act_model, inputs: np.ndarray, labels: np.ndarray, vie
     """Sudoku with test-time views (data/sudoku_views.py), as the app solves with them: every puzzle runs as
     `views` rows side by side; after each step its answer is the first view's answer that obeys the rules (mapped
     back to the puzzle), else view 0's (the puzzle as given). Scored like evaluate_arrays on those answers, and
-    q_halt is the shown view's. Also returns `solved` per puzzle and `single_view_exact` (view 0 alone)."""
+    q_halt is the shown view's. Also returns `solved` per puzzle, `single_view_exact` (view 0 alone) and
+    `exact_accuracy_by_views` (with the first 1, 2, ..., V views: one run gives the whole curve)."""
     from data.sudoku_views import solves, sudoku_views, unview_tokens, view_tokens
 
     act, was_training = _eval_mode(act_model)
@@ -105,7 +106,7 @@ def evaluate_sudoku_views(act_model, inputs: np.ndarray, labels: np.ndarray, vie
     V, n = len(vs), len(inputs)
     rows = np.stack([view_tokens(inputs, v) for v in vs], 1).reshape(n * V, -1)  # puzzle-major
     tally = _Tally(n, n_sup)
-    single = 0
+    by_views = np.zeros(V)
     per_batch = max(1, batch_size // V) * V
     for lo, hi, k, preds, q_halt in _act_steps(act, rows, np.zeros(n * V, np.int32), per_batch, device, n_sup):
         p0, p1 = lo // V, hi // V
@@ -117,7 +118,11 @@ def evaluate_sudoku_views(act_model, inputs: np.ndarray, labels: np.ndarray, vie
         lab = labels[p0:p1].astype(np.int64)
         q = q_halt.float().cpu().numpy().reshape(p1 - p0, V)[pick, shown]
         tally.add(p0, k, answers[pick, shown], lab, np.ones_like(lab, bool), q)
-        if k == n_sup - 1:
-            single += int((answers[:, 0] == lab).all(-1).sum())
+        if k == n_sup - 1:  # what the first 1, 2, ..., V views alone would have answered
+            for j in range(V):
+                first = np.where(ok[:, :j + 1].any(1), ok[:, :j + 1].argmax(1), 0)
+                by_views[j] += int((answers[pick, first] == lab).all(-1).sum())
     act.train(was_training)
-    return {**tally.result(), "views": V, "single_view_exact": single / max(1, n), "solved": tally.solved.tolist()}
+    by_views = [float(x / max(1, n)) for x in by_views]
+    return {**tally.result(), "views": V, "single_view_exact": by_views[0], "exact_accuracy_by_views": by_views,
+            "solved": tally.solved.tolist()}
