@@ -81,7 +81,7 @@ def main(argv=None) -> dict:
     except SettingsMismatch as e:
         sys.exit(f"error: {e}")
     result = trainer.run()
-    if not a.no_final_eval:
+    if not a.no_final_eval and not result["stopped_by_signal"]:
         result["eval"] = trainer.evaluate()
     if trainer.rank == 0:
         brief = {**result, "eval": [{k: v for k, v in r.items() if k != "exact_accuracy_per_step"}

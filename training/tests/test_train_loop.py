@@ -141,3 +141,34 @@ def test_batch_larger_than_an_epoch_is_a_clear_error(sudoku_data):
     s = TrainSampler(sudoku_data, global_batch=10_000, seed=0)
     with pytest.raises(ValueError, match="lower --global-batch"):
         s.next_batch("cpu")
+
+
+def test_sigterm_saves_the_checkpoint_and_stops(sudoku_data, tmp_path):
+    """Ctrl-C / SIGTERM: the step in progress finishes, the checkpoint is written, the process exits cleanly."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from conftest import REPO
+
+    run = tmp_path / "run"
+    cmd = [sys.executable, str(REPO / "training" / "train.py"), "--data", sudoku_data, "--run-dir", str(run),
+           "--task", "sudoku", "--hidden-size", "32", "--num-heads", "2", "--H-cycles", "1", "--L-cycles", "1",
+           "--expansion", "2", "--global-batch", "16", "--max-steps", "100000", "--threads", "1", "--log-every", "1",
+           "--ckpt-every-s", "1e9", "--print-every-s", "1e9", "--compile", "false"]  # no final eval on a signal
+    proc = subprocess.Popen(cmd, env={**os.environ, "OMP_NUM_THREADS": "1"}, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    metrics = run / "metrics.csv"
+    deadline = time.time() + 300
+    while (not metrics.exists() or len(metrics.read_text().splitlines()) < 4) and time.time() < deadline:
+        assert proc.poll() is None, proc.communicate()
+        time.sleep(0.2)
+    proc.send_signal(signal.SIGTERM)
+    out, err = proc.communicate(timeout=300)
+    assert proc.returncode == 0, err[-3000:]
+    assert "stopping on SIGTERM" in out
+    logged = len(metrics.read_text().splitlines()) - 1
+    saved = torch.load(run / "ckpt.pt", weights_only=False)
+    assert saved["step"] >= 3 and saved["step"] == logged  # every logged step is in the checkpoint

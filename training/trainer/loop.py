@@ -9,7 +9,9 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import signal
 import sys
+import threading
 import time
 from dataclasses import dataclass
 
@@ -224,6 +226,20 @@ class Trainer:
 
     # ---------------- main loop ----------------
     def run(self) -> dict:
+        """Trains until --minutes / --max-steps; Ctrl-C or SIGTERM (one process) stops after the current step
+        and saves the checkpoint first."""
+        stop: list[int] = []
+        handlers = {}
+        if self.world == 1 and threading.current_thread() is threading.main_thread():
+            handlers = {sig: signal.signal(sig, lambda signum, _frame: stop.append(signum))
+                        for sig in (signal.SIGINT, signal.SIGTERM)}
+        try:
+            return self._run(stop)
+        finally:
+            for sig, old in handlers.items():
+                signal.signal(sig, old)
+
+    def _run(self, stop: list[int]) -> dict:
         st = self.steer
         self.model.train()
         t_start, c_start = time.time(), time.process_time()
@@ -233,6 +249,9 @@ class Trainer:
         window_t, window_steps = time.time(), 0
         rate = 0.0
         while True:
+            if stop:
+                self._say(f"stopping on {signal.Signals(stop[0]).name} at step {self.step}: saving the checkpoint")
+                break
             session = time.time() - t_start
             if st.minutes and session >= st.minutes * 60:
                 break
@@ -260,7 +279,7 @@ class Trainer:
             if st.eval_every_s and now - last_eval >= st.eval_every_s:
                 self.evaluate()
                 last_eval = time.time()
-        final = {"step": self.step, "elapsed_s": self.elapsed, "session_s": time.time() - t_start,
+        final = {"step": self.step, "elapsed_s": self.elapsed, "session_s": time.time() - t_start, "stopped_by_signal": bool(stop),
                  "example_steps_per_s": (self.step * self.s.global_batch) / max(1e-9, self.elapsed) if elapsed0 == 0 else rate}
         self.save()
         return final
