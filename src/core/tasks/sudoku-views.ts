@@ -115,7 +115,6 @@ export function mergeSudokuViews(step: StepTrace, views: SudokuView[], puzzles: 
   const rowOf = (a: Int32Array | Float32Array, r: number) => a.subarray(r * SUDOKU_CELLS, (r + 1) * SUDOKU_CELLS);
   const shown = new Int32Array(P);
   const valid = new Int32Array(P);
-  const preds = new Int32Array(P * SUDOKU_CELLS);
   for (let p = 0; p < P; p++) {
     const puzzle = puzzles.subarray(p * SUDOKU_CELLS, (p + 1) * SUDOKU_CELLS);
     let first = -1;
@@ -126,7 +125,6 @@ export function mergeSudokuViews(step: StepTrace, views: SudokuView[], puzzles: 
       if (first < 0) first = v;
     }
     shown[p] = Math.max(first, 0);
-    preds.set(unview(rowOf(step.preds, p * V + shown[p]) as Int32Array, views[shown[p]], true), p * SUDOKU_CELLS);
   }
   const pick = (a: Float32Array) => Float32Array.from({ length: P }, (_, p) => a[p * V + shown[p]]);
   const cellsOf = <A extends Int32Array | Float32Array>(a: A, tokens: boolean): A => {
@@ -136,7 +134,7 @@ export function mergeSudokuViews(step: StepTrace, views: SudokuView[], puzzles: 
   };
   const merged: StepTrace = {
     step: step.step,
-    preds,
+    preds: cellsOf(step.preds, true),
     confidence: cellsOf(step.confidence, false),
     qHalt: pick(step.qHalt),
     qContinue: pick(step.qContinue),
