@@ -1,24 +1,17 @@
 // Runs the benchmark in Node: our engine on Dawn (npm `webgpu`; on a machine without a GPU, the Vulkan
 // driver that `eval "$(bash scripts/ensure-vulkan.sh)"` selects), the CPU reference, and ONNX Runtime
 // Web's Node build (wasm EP only; its WebGPU EP is browser-only here).
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { readFileSync } from 'node:fs';
 import { create, globals } from 'webgpu';
 import { describeAdapter } from '../src/gpu/device';
 import { loadShaderSources } from '../src/gpu/shaders-node';
 import { isEmulatedAdapter } from './args';
-import { REPO_ROOT, type PreparedModel } from './prepare';
+import type { PreparedModel } from './prepare';
 import type { BenchCase } from './results';
 import { runCase, type CaseEnv, type CaseJob } from './run-case';
 import type { BenchRuntimeHandle } from './runtime';
 import type { OrtModule } from './time-ort';
-import { makeWebGpuTimer, type EngineModule } from './time-webgpu';
-
-// A computed specifier: the benchmark type-checks and runs before src/gpu/index.ts exists.
-const ENGINE_INDEX = join(REPO_ROOT, 'src', 'gpu', 'index.ts');
-const loadEngine = async (): Promise<EngineModule | undefined> =>
-  existsSync(ENGINE_INDEX) ? ((await import(pathToFileURL(ENGINE_INDEX).href)) as EngineModule) : undefined;
+import { makeWebGpuTimer } from './time-webgpu';
 
 export async function startNodeRuntime(log: (s: string) => void): Promise<BenchRuntimeHandle> {
   Object.assign(globalThis, globals);
@@ -48,7 +41,7 @@ export async function startNodeRuntime(log: (s: string) => void): Promise<BenchR
       else ortEnv = { module: ort!, onnx: new Uint8Array(readFileSync(model.onnxPath)), providers: ['wasm'] };
       return runCase(job, {
         bundle: model.bundle,
-        webgpu: job.engines.includes('webgpu') ? (adapter ? await makeWebGpuTimer(loadEngine, shaders, gpu) : { unavailable: description }) : undefined,
+        webgpu: job.engines.includes('webgpu') ? (adapter ? makeWebGpuTimer(shaders, gpu) : { unavailable: description }) : undefined,
         ort: ortEnv,
         log,
       });

@@ -7,11 +7,7 @@ import { shaderSources } from '../src/gpu/shaders-vite';
 import { isEmulatedAdapter } from './args';
 import { runCase, type CaseJob } from './run-case';
 import type { BenchCase } from './results';
-import { makeWebGpuTimer, type EngineModule } from './time-webgpu';
-
-// {} until the engine exists: the column then says so instead of the page failing to build.
-const engineModules = import.meta.glob<EngineModule>('../src/gpu/index.ts');
-const loadEngine = async () => engineModules['../src/gpu/index.ts']?.();
+import { makeWebGpuTimer } from './time-webgpu';
 
 export interface PageFiles {
   weights: string; // URL of the app safetensors file
@@ -50,7 +46,7 @@ async function runInPage(job: CaseJob, files: PageFiles): Promise<BenchCase> {
   else ortEnv = { module: ort, onnx: await fetchBytes(files.onnx), providers: ['webgpu', 'wasm'] };
   return runCase(job, {
     bundle,
-    webgpu: job.engines.includes('webgpu') ? await makeWebGpuTimer(loadEngine, shaderSources) : undefined,
+    webgpu: job.engines.includes('webgpu') ? makeWebGpuTimer(shaderSources) : undefined,
     ort: ortEnv,
     log: (line) => console.log(`[bench] ${line}`),
   });

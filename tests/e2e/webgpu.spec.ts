@@ -1,10 +1,7 @@
 import { test, expect, type Page } from '@playwright/test';
-import { existsSync } from 'node:fs';
-import path from 'node:path';
-import { loadFixture, openApp, repoRoot, watchConsole } from './helpers';
+import { loadFixture, openApp, watchConsole } from './helpers';
 
 const EASY = '53..7....6..195....98....6.8...6...34..8.3..17...2...6.6....28....419..5....8..79';
-const hasGpuEngine = existsSync(path.join(repoRoot, 'src/gpu/index.ts'));
 const STEPS = 3;
 
 /** Solves, cancels once STEPS steps have arrived, and reads the mean confidence of steps 1..STEPS. */
@@ -25,7 +22,6 @@ async function firstSteps(page: Page) {
 }
 
 test('a solve through the worker on the WebGPU engine matches the CPU reference over the first steps', async ({ page }, info) => {
-  test.skip(!hasGpuEngine, 'the WebGPU engine (src/gpu/index.ts) is not in this checkout yet');
   test.setTimeout(360_000); // SwiftShader emulates the GPU on the CPU: seconds per supervision step here
   const problems = watchConsole(page);
   await openApp(page);
