@@ -103,6 +103,19 @@ def test_evaluate_csv_and_split(run, tmp_path, capsys):
     json.loads(capsys.readouterr().out)  # --json prints one JSON document
 
 
+def test_evaluate_compiled_equals_eager(run):
+    """--compile (torch.compile of the network, as in training) changes speed, not results."""
+    import evaluate
+
+    root, data, run_dir = run
+    args = ["--model", run_dir, "--weights", "raw", "--csv", f"{data}/heldout_easy.csv", "--json"]
+    eager = evaluate.main(args)["results"]["heldout_easy.csv"]
+    compiled = evaluate.main(args + ["--compile"])["results"]["heldout_easy.csv"]
+    for key in ("exact_accuracy_per_step", "mean_halting_step"):
+        assert compiled[key] == eager[key]
+    assert abs(compiled["token_accuracy"] - eager["token_accuracy"]) < 1e-9
+
+
 def test_evaluate_reads_benchmark_columns(tmp_path):
     from data.sudoku_csv import read_sudoku_csv
 

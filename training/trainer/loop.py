@@ -25,6 +25,7 @@ from trm import ACTLossHead, TrmConfig
 from .checkpointing import CKPT_NAME, check_settings, load_trainer_checkpoint, save_atomic
 from .curves import EVAL_FIELDS, TRAIN_FIELDS, CsvLog, plot_run
 from .ema import EMA
+from .model_io import compile_network
 from .evaluation import evaluate_arrays, strided
 from .optim import lr_at, make_optimizer, sign_sgd_embedding_step
 from .sampler import TrainSampler
@@ -86,9 +87,7 @@ class Trainer:
         torch.manual_seed(settings.seed + self.rank)
         self._resume_or_start()
         if steer.compile:
-            # Compile the 2-block network only: it is the hot path, and the parameter names stay official.
-            lv = self.model.model.inner.L_level
-            lv.forward = torch.compile(lv.forward, dynamic=False)
+            compile_network(self.model)
         self.log = CsvLog(os.path.join(steer.run_dir, "metrics.csv"), TRAIN_FIELDS)
         self.eval_log = CsvLog(os.path.join(steer.run_dir, "eval.csv"), EVAL_FIELDS)
         if self.rank == 0 and self.step > 0:

@@ -46,3 +46,10 @@ def load_model(path: str, which: str = "ema", device="cpu", forward_dtype: str =
                 "settings": state["settings"]}
     model.to(device).eval()
     return model, cfg, info
+
+
+def compile_network(loss_head: ACTLossHead) -> None:
+    """torch.compile the 2-block network only: it is the hot path (every recursion call), and the parameter
+    names stay official. Training and evaluation share it."""
+    net = loss_head.model.inner.L_level
+    net.forward = torch.compile(net.forward, dynamic=False)
