@@ -25,8 +25,8 @@ from trm import ACTLossHead, TrmConfig
 from .checkpointing import CKPT_NAME, check_settings, load_trainer_checkpoint, save_atomic
 from .curves import EVAL_FIELDS, TRAIN_FIELDS, CsvLog, plot_run
 from .ema import EMA
-from .model_io import compile_network
 from .evaluation import evaluate_arrays, strided
+from .model_io import compile_network
 from .optim import lr_at, make_optimizer, sign_sgd_embedding_step
 from .sampler import TrainSampler
 from .settings import RunSettings, train_flops_per_example_step
