@@ -20,6 +20,5 @@ tar -C node_modules -cf - tsx esbuild @esbuild/linux-x64 debug ms yaml \
   webgpu/package.json webgpu/index.js webgpu/dist/linux-x64 | z > "$kit.tmp/node_modules.txz"
 tar -cf - data/sudoku | z > "$kit.tmp/data.txz"
 (cd "$kit.tmp" && apt-get download libvulkan1 > /dev/null 2>&1) || { echo "apt-get download libvulkan1 failed" >&2; exit 1; }
-node --version > "$kit.tmp/node-version"
 rm -rf "$kit" && mv "$kit.tmp" "$kit"
 du -sh "$kit"/* "$kit"
