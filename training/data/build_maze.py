@@ -22,13 +22,17 @@ from data.official_format import SplitBuilder, write_identifiers  # noqa: E402
 
 
 def _mazes(args):
-    seed, n, min_path, loops = args
+    seed, n, min_path, min_path_max, loops = args
     rng = np.random.default_rng(seed)
-    return [make_maze(rng, min_path=min_path, loop_fraction=loops) for _ in range(n)]
+    # Each maze draws its own threshold from [min_path, min_path_max]: a spread of path lengths.
+    return [make_maze(rng, min_path=int(rng.integers(min_path, min_path_max + 1)), loop_fraction=loops)
+            for _ in range(n)]
 
 
-def generate(n: int, seed: int, min_path: int, loops: float, workers: int, chunk: int = 25):
-    jobs = [(seed * 10_000 + k, min(chunk, n - k * chunk), min_path, loops) for k in range((n + chunk - 1) // chunk)]
+def generate(n: int, seed: int, min_path: int, loops: float, workers: int, min_path_max: int | None = None,
+             chunk: int = 25):
+    hi = min_path if min_path_max is None else min_path_max
+    jobs = [(seed * 10_000 + k, min(chunk, n - k * chunk), min_path, hi, loops) for k in range((n + chunk - 1) // chunk)]
     if workers > 1:
         with mp.get_context("fork").Pool(workers) as pool:
             parts = pool.map(_mazes, jobs)
@@ -37,10 +41,13 @@ def generate(n: int, seed: int, min_path: int, loops: float, workers: int, chunk
     return [m for part in parts for m in part]
 
 
-def build(out: str, n_train: int, n_test: int, aug: bool, seed: int, min_path: int, loops: float, workers: int) -> dict:
+def build(out: str, n_train: int, n_test: int, aug: bool, seed: int, min_path: int, loops: float, workers: int,
+          min_path_max: int | None = None) -> dict:
+    if min_path_max is not None and min_path_max < min_path:
+        raise ValueError(f"--min-path-max {min_path_max} is below --min-path {min_path}")
     t0 = time.time()
-    train = generate(n_train, seed * 2 + 1, min_path, loops, workers)
-    test = generate(n_test, seed * 2 + 2, min_path, loops, workers)
+    train = generate(n_train, seed * 2 + 1, min_path, loops, workers, min_path_max)
+    test = generate(n_test, seed * 2 + 2, min_path, loops, workers, min_path_max)
     test_keys = {inp.tobytes() for inp, _ in test}
     tr = SplitBuilder(seq_len=900)
     kept = 0
@@ -59,8 +66,10 @@ def build(out: str, n_train: int, n_test: int, aug: bool, seed: int, min_path: i
     te.write(os.path.join(out, "test"), vocab_size=6, num_puzzle_identifiers=1)
     write_identifiers(out, ["<blank>"])
     path_len = [int((lab == 5).sum()) + 1 for _, lab in train + test]  # steps S→G
+    spread = {} if min_path_max is None else {"min_path_steps_max": min_path_max}
     info = {"seed": seed, "train_mazes": kept, "test_mazes": len(test), "aug": aug, "min_path_steps": min_path,
-            "loop_fraction": loops, "path_steps_mean": float(np.mean(path_len)), "path_steps_min": int(min(path_len)),
+            **spread, "loop_fraction": loops, "path_steps_mean": float(np.mean(path_len)),
+            "path_steps_min": int(min(path_len)),
             "seconds": round(time.time() - t0, 1)}
     with open(os.path.join(out, "build.json"), "w") as f:
         json.dump(info, f, indent=1)
@@ -74,11 +83,14 @@ def main(argv=None):
     ap.add_argument("--test", type=int, default=200)
     ap.add_argument("--aug", action="store_true", help="add the 7 other dihedral transforms of each training maze")
     ap.add_argument("--min-path", type=int, default=110, help="shortest path must have more than this many steps")
+    ap.add_argument("--min-path-max", type=int, default=None,
+                    help="draw each maze's --min-path uniformly up to this (a spread of difficulties)")
     ap.add_argument("--loops", type=float, default=0.08, help="fraction of inner walls opened to make loops")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--workers", type=int, default=2)
     a = ap.parse_args(argv)
-    print(json.dumps(build(a.out, a.train, a.test, a.aug, a.seed, a.min_path, a.loops, a.workers), indent=1))
+    print(json.dumps(build(a.out, a.train, a.test, a.aug, a.seed, a.min_path, a.loops, a.workers, a.min_path_max),
+                     indent=1))
 
 
 if __name__ == "__main__":

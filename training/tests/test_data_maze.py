@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from data.dihedral import INVERSE_TID, dihedral, inverse_dihedral
 from data.maze_gen import GOAL, OPEN, PATH, START, WALL, bfs, make_maze
@@ -58,3 +59,19 @@ def test_build_maze_writes_groups_of_eight(tmp_path):
     assert arr["inputs"].shape == (16, 900)
     test_meta, test_arr = load_split(str(tmp_path), "test")
     assert test_arr["inputs"].shape == (1, 900)
+
+
+def test_build_maze_spreads_path_lengths_between_the_two_thresholds(tmp_path):
+    from data.build_maze import build
+    from data.official_format import load_split
+
+    info = build(str(tmp_path), n_train=12, n_test=0, aug=False, seed=2, min_path=10, loops=0.08, workers=1,
+                 min_path_max=80)
+    assert info["min_path_steps"] == 10 and info["min_path_steps_max"] == 80
+    _, arr = load_split(str(tmp_path), "train")
+    steps = [int((lab == PATH).sum()) + 1 for lab in arr["labels"]]
+    assert min(steps) > 10
+    assert max(steps) - min(steps) > 20  # not all drawn at one threshold
+    with pytest.raises(ValueError, match="below --min-path"):
+        build(str(tmp_path), n_train=1, n_test=0, aug=False, seed=2, min_path=50, loops=0.08, workers=1,
+              min_path_max=40)
