@@ -24,9 +24,11 @@ from data.official_format import SplitBuilder, write_identifiers  # noqa: E402
 def _mazes(args):
     seed, n, min_path, min_path_max, loops = args
     rng = np.random.default_rng(seed)
-    # Each maze draws its own threshold from [min_path, min_path_max]: a spread of path lengths.
-    return [make_maze(rng, min_path=int(rng.integers(min_path, min_path_max + 1)), loop_fraction=loops)
-            for _ in range(n)]
+
+    def threshold() -> int:  # a spread draws one per maze; without one, no draw (same mazes as before the option)
+        return min_path if min_path_max == min_path else int(rng.integers(min_path, min_path_max + 1))
+
+    return [make_maze(rng, min_path=threshold(), loop_fraction=loops) for _ in range(n)]
 
 
 def generate(n: int, seed: int, min_path: int, loops: float, workers: int, min_path_max: int | None = None,
