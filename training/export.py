@@ -59,15 +59,21 @@ def make_card(name: str, info: dict, cfg, run_dir: str | None, accuracy: dict | 
     if run_dir:
         run = json.load(open(os.path.join(run_dir, "run.json")))
         settings = run["settings"]
+        origin = run.get("init_from") or {}  # a run warm-started from an app file carries on that file's history
+        before_steps = origin.get("trained_steps") or 0
         card.update({
-            "commands": [portable_command(inv["command"]) for inv in run.get("invocations", [])],
-            "trained_steps": info.get("step"), "train_minutes": round(info.get("trained_minutes", 0), 1),
+            "commands": origin.get("commands", []) +
+                        [portable_command(inv["command"]) for inv in run.get("invocations", [])],
+            "trained_steps": (info.get("step") or 0) + before_steps if info.get("step") is not None else None,
+            "train_minutes": round(info.get("trained_minutes", 0) + origin.get("train_minutes", 0), 1),
             "hardware": f"{cpu_name()}, {os.cpu_count()} cores shared with other work; "
                         f"threads per invocation: {[inv.get('threads') for inv in run.get('invocations', [])]}",
             "training": {k: settings[k] for k in ("global_batch", "optimizer", "lr", "lr_warmup_steps", "lr_min_ratio",
                                                   "weight_decay", "puzzle_emb_lr", "ema_rate", "forward_dtype", "seed")},
         })
         build = os.path.join(settings["data"], "build.json")
+        if origin:
+            card["initialised_from"] = {k: origin[k] for k in ("path", "trained_steps", "train_minutes")}
         card["trained_on"] = {"data": settings["data"], "build": json.load(open(build)) if os.path.exists(build) else None}
     if accuracy:
         card["accuracy"] = accuracy
@@ -103,7 +109,7 @@ def main(argv=None):
         puzzle_names = None
         if cfg.task == "arc" and a.run:
             puzzle_names = load_identifiers(info["settings"]["data"])
-        summary = {k: card[k] for k in ("name", "task", "created", "commands", "train_minutes", "accuracy")
+        summary = {k: card[k] for k in ("name", "task", "created", "commands", "trained_steps", "train_minutes", "accuracy")
                    if k in card}
         save_app(a.app, model, cfg, puzzle_names=puzzle_names, card=summary, dtype=DTYPES[a.dtype])
         written.append(a.app)

@@ -5,6 +5,7 @@
   torchrun --nproc_per_node 2 training/train.py --device cuda ...   # DDP
 
 Running the same command again resumes from <run-dir>/ckpt.pt (settings must match; --fresh starts over).
+--init-from models/X.safetensors starts a new run from a shipped model's weights (its checkpoint need not exist).
 Writes <run-dir>/{ckpt.pt, run.json, metrics.csv, eval.csv, curves.png}.
 """
 from __future__ import annotations
@@ -17,6 +18,7 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from trainer.checkpointing import SettingsMismatch  # noqa: E402
+from trm.checkpoint import CheckpointError  # noqa: E402
 from trainer.loop import Steering, Trainer  # noqa: E402
 from trainer.settings import RunSettings  # noqa: E402
 
@@ -61,6 +63,9 @@ def parser() -> argparse.ArgumentParser:
     st.add_argument("--eval-split", default="test")
     st.add_argument("--no-final-eval", action="store_true")
     st.add_argument("--fresh", action="store_true", help="ignore and overwrite an existing checkpoint in --run-dir")
+    st.add_argument("--init-from", default="",
+                    help="start a new run from the weights of an app .safetensors file (same model settings); "
+                         "ignored when --run-dir holds a checkpoint to resume")
     return ap
 
 
@@ -75,10 +80,10 @@ def main(argv=None) -> dict:
     steer = Steering(run_dir=a.run_dir, minutes=a.minutes, max_steps=a.max_steps, device=a.device, threads=a.threads,
                      compile=a.compile, log_every=a.log_every, print_every_s=a.print_every_s,
                      ckpt_every_s=a.ckpt_every_s, eval_every_s=a.eval_every_s, eval_n=a.eval_n,
-                     eval_split=a.eval_split, fresh=a.fresh)
+                     eval_split=a.eval_split, fresh=a.fresh, init_from=a.init_from)
     try:
         trainer = Trainer(settings_from_args(a), steer)
-    except SettingsMismatch as e:
+    except (SettingsMismatch, CheckpointError, FileNotFoundError) as e:
         sys.exit(f"error: {e}")
     result = trainer.run()
     if not a.no_final_eval and not result["stopped_by_signal"]:

@@ -132,3 +132,29 @@ def test_card_commands_carry_no_absolute_checkout_paths():
     from export import REPO_ROOT, portable_command
     cmd = f"{REPO_ROOT}/.venv/bin/python {REPO_ROOT}/training/train.py --data data/sudoku --out /elsewhere/x"
     assert portable_command(cmd) == "python training/train.py --data data/sudoku --out /elsewhere/x"
+
+
+def test_init_from_app_file_starts_a_new_run_with_its_weights_and_history(run, tmp_path):
+    import export
+
+    from trainer.checkpointing import SettingsMismatch
+
+    root, data, run_dir = run
+    app = str(tmp_path / "m.safetensors")
+    export.main(["--run", run_dir, "--weights", "ema", "--app", app])
+    tensors, _, _ = load_app(app)
+    warm = str(tmp_path / "warm")
+    t = Trainer(RunSettings(data=data, **TINY), Steering(run_dir=warm, max_steps=2, ckpt_every_s=1e9, quiet=True,
+                                                         init_from=app))
+    assert t.step == 0  # a new run: steps, optimizer and schedule start afresh ...
+    inner = t.model.model.inner
+    torch.testing.assert_close(inner.lm_head.weight.detach(), tensors["lm_head.weight"])  # ... from the file's weights
+    torch.testing.assert_close(t.ema.shadow["model.inner.lm_head.weight"], tensors["lm_head.weight"])
+    t.run()
+    export.main(["--run", warm, "--app", str(tmp_path / "w.safetensors"), "--card", str(tmp_path / "w.json")])
+    card = json.loads((tmp_path / "w.json").read_text())
+    assert card["trained_steps"] == 3 + 2 and card["initialised_from"]["path"] == app
+    assert len(card["commands"]) == 2  # the source's command, then this run's
+    with pytest.raises(SettingsMismatch, match="hidden_size"):
+        Trainer(RunSettings(data=data, **{**TINY, "hidden_size": 32}),
+                Steering(run_dir=str(tmp_path / "other"), max_steps=1, quiet=True, init_from=app))

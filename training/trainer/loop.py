@@ -22,7 +22,9 @@ import torch.distributed as dist
 from data.official_format import load_split
 from trm import ACTLossHead, TrmConfig
 
-from .checkpointing import CKPT_NAME, check_settings, load_trainer_checkpoint, save_atomic
+from trm.checkpoint import load_app, load_weights
+
+from .checkpointing import CKPT_NAME, SettingsMismatch, check_settings, load_trainer_checkpoint, save_atomic
 from .curves import EVAL_FIELDS, TRAIN_FIELDS, CsvLog, plot_run
 from .ema import EMA
 from .evaluation import evaluate_arrays, strided
@@ -49,6 +51,7 @@ class Steering:
     eval_split: str = "test"
     fresh: bool = False
     quiet: bool = False
+    init_from: str = ""  # a new run starts from these app weights (a resumed run ignores it)
 
 
 def model_config(s: RunSettings, meta: dict) -> TrmConfig:
@@ -98,15 +101,20 @@ class Trainer:
     def _resume_or_start(self):
         ckpt = None if self.steer.fresh else load_trainer_checkpoint(self.steer.run_dir)
         if ckpt is None:
+            origin = self._init_from(self.steer.init_from) if self.steer.init_from else None
             if self.rank == 0:
                 for name in ("metrics.csv", "eval.csv"):
                     p = os.path.join(self.steer.run_dir, name)
                     if os.path.exists(p):
                         os.remove(p)
-                _write_run_json(self.steer.run_dir, {"settings": self.s.to_dict(), "model_config": self.cfg.to_dict(),
-                                                     "invocations": []})
+                doc = {"settings": self.s.to_dict(), "model_config": self.cfg.to_dict(), "invocations": []}
+                if origin:
+                    doc["init_from"] = origin
+                _write_run_json(self.steer.run_dir, doc)
             self._record_invocation()
             return
+        if self.steer.init_from:
+            self._say(f"{self.steer.run_dir} has a checkpoint: resuming it (--init-from applies to a new run only)")
         horizon_notes = check_settings(self.s, ckpt, self.steer.run_dir)
         self.model.load_state_dict(ckpt["model"])
         self.opt.load_state_dict(ckpt["optimizer"])
@@ -122,6 +130,25 @@ class Trainer:
         self._say(f"resumed {self.steer.run_dir} at step {self.step} ({self.elapsed / 60:.1f} min trained)")
         for note in horizon_notes:
             self._say(f"{note}: lr factor now {self.lr_factor():.3f}")
+
+    def _init_from(self, path: str) -> dict:
+        """Warm start: the weights of an app file (e.g. the shipped model, whose run checkpoint is gone) become
+        this new run's weights and EMA shadow; optimizer moments, schedule and carry start afresh. Returns the
+        lineage that the model card carries on (the source's commands, steps and minutes)."""
+        tensors, cfg, meta = load_app(path)
+        want, got = self.cfg.to_dict(), cfg.to_dict()
+        diffs = [f"{k}: this run {want[k]!r}, {path} {got.get(k)!r}" for k in want
+                 if k != "forward_dtype" and want[k] != got.get(k)]
+        if diffs:
+            raise SettingsMismatch(f"--init-from {path} has another model configuration:\n  " + "\n  ".join(diffs) +
+                                   "\nGive the run the same model settings as that file (its card lists them).")
+        load_weights(self.model, tensors)
+        if self.ema is not None:
+            self.ema = EMA(self.model, self.s.ema_rate)
+        card = meta.get("card", {})
+        self._say(f"new run initialised from {path} ({card.get('train_minutes', '?')} min trained before)")
+        return {"path": path, "commands": card.get("commands", []), "train_minutes": card.get("train_minutes", 0),
+                "trained_steps": card.get("trained_steps")}
 
     def _record_invocation(self):
         """run.json keeps every command that trained this run (the model card quotes them)."""
