@@ -146,6 +146,19 @@ export function chooseAttention(
   return { queryBlock: qb, workgroups: [Math.ceil(a.seqTotal / qb), a.heads, a.batch] };
 }
 
+export interface RowNormChoice {
+  threadsPerRow: number; // the TPR override: a power of two ≤ 32
+  workgroups: [number, number, number]; // 64-thread workgroups of 64 / TPR rows
+}
+
+/** RMSNorm over rows: about four vec4 per thread (TPR = largest power of two ≤ 32 with 16·TPR ≤ H). */
+export function chooseRowNorm(rows: number, H: number, lim: ComputeLimits): RowNormChoice {
+  if (H % 4 !== 0) throw new RangeError(`RMSNorm over rows needs H divisible by 4 (got ${H})`);
+  let tpr = 1;
+  while (tpr < 32 && tpr * 2 * 16 <= H) tpr *= 2;
+  return { threadsPerRow: tpr, workgroups: grid1d(rows, 64 / tpr, lim.maxComputeWorkgroupsPerDimension) };
+}
+
 /** A 1-D launch of `n` threads in workgroups of `wg`, folded into 2-D when it exceeds the grid limit. */
 export function grid1d(n: number, wg: number, maxPerDim: number): [number, number, number] {
   const groups = Math.max(1, Math.ceil(n / wg));

@@ -5,6 +5,7 @@ import { ShaderCompileError } from './errors';
 import {
   chooseAttention,
   chooseMatmul,
+  chooseRowNorm,
   grid1d,
   type BLayout,
   type ComputeLimits,
@@ -198,16 +199,16 @@ export class Kernels {
   }
 
   async rmsRows(label: string, x: GPUBuffer, rows: number, H: number, eps: number): Promise<Dispatch> {
-    const wg = Math.min(H >= 256 ? 256 : H >= 128 ? 128 : 64, this.limits.maxComputeInvocationsPerWorkgroup);
-    const pipeline = await this.pipeline('rmsnorm', 'rows', { WG: wg });
+    const choice = chooseRowNorm(rows, H, this.limits);
+    const pipeline = await this.pipeline('rmsnorm', 'rows', { TPR: choice.threadsPerRow });
     const params = this.uniform(label, [rows, H, 0, { f32: eps }]);
-    return { label, pipeline, bindGroup: this.bind(label, pipeline, params, { 1: x }), workgroups: grid1d(rows, 1, this.limits.maxComputeWorkgroupsPerDimension) };
+    return { label, pipeline, bindGroup: this.bind(label, pipeline, params, { 1: x }), workgroups: choice.workgroups };
   }
 
   async rmsCols(label: string, x: GPUBuffer, B: number, S: number, H: number, eps: number): Promise<Dispatch> {
-    const pipeline = await this.pipeline('rmsnorm', 'cols', { WG: 64 });
+    const pipeline = await this.pipeline('rmsnorm', 'cols');
     const params = this.uniform(label, [B * S, H, S, { f32: eps }]);
-    return { label, pipeline, bindGroup: this.bind(label, pipeline, params, { 1: x }), workgroups: [Math.ceil(H / 64), B, 1] };
+    return { label, pipeline, bindGroup: this.bind(label, pipeline, params, { 1: x }), workgroups: [Math.ceil(H / 4 / 64), B, 1] };
   }
 
   async attention(

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import type { TrmConfig } from '../../src/core/config';
 import { GpuLimitError } from '../../src/gpu/errors';
-import { chooseAttention, chooseMatmul, grid1d, TARGET_WORKGROUPS, type ComputeLimits, type MatmulShape } from '../../src/gpu/kernel-choice';
+import { chooseAttention, chooseMatmul, chooseRowNorm, grid1d, TARGET_WORKGROUPS, type ComputeLimits, type MatmulShape } from '../../src/gpu/kernel-choice';
 import { checkBufferPlan, engineSizes, paddedRows, planBuffers } from '../../src/gpu/plan';
 
 const DEFAULT_LIMITS: ComputeLimits = {
@@ -82,6 +82,15 @@ describe('chooseAttention and grid1d', () => {
     expect(tiny.queryBlock).toBeLessThan(64);
     expect(() => chooseAttention({ seqTotal: 97, headDim: 128, heads: 4, batch: 1, rope: true }, DEFAULT_LIMITS)).toThrow(/head_dim/);
     expect(() => chooseAttention({ seqTotal: 97, headDim: 36, heads: 4, batch: 1, rope: true }, DEFAULT_LIMITS)).toThrow(/multiples of 8/);
+  });
+
+  it('RMSNorm over rows: about four vec4 per thread, 64-thread workgroups of whole rows', () => {
+    expect(chooseRowNorm(916, 512, DEFAULT_LIMITS)).toEqual({ threadsPerRow: 32, workgroups: [458, 1, 1] });
+    expect(chooseRowNorm(241, 128, DEFAULT_LIMITS)).toEqual({ threadsPerRow: 8, workgroups: [31, 1, 1] });
+    expect(chooseRowNorm(10, 36, DEFAULT_LIMITS).threadsPerRow).toBe(2);
+    expect(chooseRowNorm(10, 4, DEFAULT_LIMITS)).toEqual({ threadsPerRow: 1, workgroups: [1, 1, 1] });
+    expect(chooseRowNorm(64 * 70000, 4, DEFAULT_LIMITS).workgroups[1]).toBe(2);
+    expect(() => chooseRowNorm(10, 30, DEFAULT_LIMITS)).toThrow(/divisible by 4/);
   });
 
   it('folds long 1-D launches into two dimensions', () => {
