@@ -144,7 +144,8 @@ def test_batch_larger_than_an_epoch_is_a_clear_error(sudoku_data):
 
 
 def test_sigterm_saves_the_checkpoint_and_stops(sudoku_data, tmp_path):
-    """Ctrl-C / SIGTERM: the step in progress finishes, the checkpoint is written, the process exits cleanly."""
+    """Ctrl-C / SIGTERM: the step in progress finishes, the checkpoint is written, the process exits cleanly.
+    Before that, a 3 s pause (SIGSTOP .. SIGCONT) must stay out of the trained time."""
     import os
     import signal
     import subprocess
@@ -162,9 +163,17 @@ def test_sigterm_saves_the_checkpoint_and_stops(sudoku_data, tmp_path):
                             stderr=subprocess.PIPE, text=True)
     metrics = run / "metrics.csv"
     deadline = time.time() + 300
-    while (not metrics.exists() or len(metrics.read_text().splitlines()) < 4) and time.time() < deadline:
-        assert proc.poll() is None, proc.communicate()
-        time.sleep(0.2)
+    def wait_rows(n):
+        while (not metrics.exists() or len(metrics.read_text().splitlines()) < n) and time.time() < deadline:
+            assert proc.poll() is None, proc.communicate()
+            time.sleep(0.2)
+        return len(metrics.read_text().splitlines())
+
+    before = wait_rows(4)
+    proc.send_signal(signal.SIGSTOP)
+    time.sleep(3)
+    proc.send_signal(signal.SIGCONT)
+    wait_rows(before + 3)
     proc.send_signal(signal.SIGTERM)
     out, err = proc.communicate(timeout=300)
     assert proc.returncode == 0, err[-3000:]
@@ -172,3 +181,7 @@ def test_sigterm_saves_the_checkpoint_and_stops(sudoku_data, tmp_path):
     logged = len(metrics.read_text().splitlines()) - 1
     saved = torch.load(run / "ckpt.pt", weights_only=False)
     assert saved["step"] >= 3 and saved["step"] == logged  # every logged step is in the checkpoint
+    with open(metrics) as f:
+        elapsed = [float(r["elapsed_s"]) for r in csv.DictReader(f)]
+    assert max(b - a for a, b in zip(elapsed, elapsed[1:])) < 1.5, elapsed  # the pause is not trained time
+    assert "pauses" in out

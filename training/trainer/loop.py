@@ -87,6 +87,7 @@ class Trainer:
         self.step, self.examples, self.elapsed = 0, 0, 0.0
         self.cpu_s = 0.0  # process CPU time spent training (all threads): robust to a shared machine's load
         self.carry = None
+        self._resumed = threading.Event()  # set by SIGCONT: the process was paused
         torch.manual_seed(settings.seed + self.rank)
         self._resume_or_start()
         if steer.compile:
@@ -253,12 +254,14 @@ class Trainer:
     # ---------------- main loop ----------------
     def run(self) -> dict:
         """Trains until --minutes / --max-steps; Ctrl-C or SIGTERM (one process) stops after the current step
-        and saves the checkpoint first."""
+        and saves the checkpoint first. A pause (kill -STOP, then -CONT: e.g. to give a shared machine's cores
+        to a benchmark) is left out of the trained time, so it neither advances the schedule nor uses --minutes."""
         stop: list[int] = []
         handlers = {}
         if self.world == 1 and threading.current_thread() is threading.main_thread():
             handlers = {sig: signal.signal(sig, lambda signum, _frame: stop.append(signum))
                         for sig in (signal.SIGINT, signal.SIGTERM)}
+            handlers[signal.SIGCONT] = signal.signal(signal.SIGCONT, lambda *_: self._resumed.set())
         try:
             return self._run(stop)
         finally:
@@ -274,17 +277,25 @@ class Trainer:
         acc = _Accumulator()
         window_t, window_steps = time.time(), 0
         rate = 0.0
+        paused, step_s, t_iter = 0.0, 0.0, time.time()
         while True:
             if stop:
                 self._say(f"stopping on {signal.Signals(stop[0]).name} at step {self.step}: saving the checkpoint")
                 break
-            session = time.time() - t_start
+            session = time.time() - t_start - paused
             if st.minutes and session >= st.minutes * 60:
                 break
             if st.max_steps and self.step >= st.max_steps:
                 break
             m = self.train_step()
-            self.elapsed = elapsed0 + (time.time() - t_start)
+            now = time.time()
+            if self._resumed.is_set():  # stopped during this iteration: count it as long as the one before
+                self._resumed.clear()
+                paused += max(0.0, now - t_iter - step_s)
+            else:
+                step_s = now - t_iter
+            t_iter = now
+            self.elapsed = elapsed0 + (now - t_start) - paused
             self.cpu_s = cpu0 + (time.process_time() - c_start)
             acc.add(m)
             window_steps += 1
@@ -305,7 +316,10 @@ class Trainer:
             if st.eval_every_s and now - last_eval >= st.eval_every_s:
                 self.evaluate()
                 last_eval = time.time()
-        final = {"step": self.step, "elapsed_s": self.elapsed, "session_s": time.time() - t_start, "stopped_by_signal": bool(stop),
+        if paused:
+            self._say(f"left {paused / 60:.1f} min of pauses (SIGSTOP .. SIGCONT) out of the trained time")
+        final = {"step": self.step, "elapsed_s": self.elapsed, "session_s": time.time() - t_start - paused,
+                 "stopped_by_signal": bool(stop),
                  "example_steps_per_s": (self.step * self.s.global_batch) / max(1e-9, self.elapsed) if elapsed0 == 0 else rate}
         self.save()
         return final
