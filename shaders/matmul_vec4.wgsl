@@ -12,8 +12,12 @@
 // Preconditions (checked by chooseMatmul in src/gpu/kernel-choice.ts): M % (4·WG_Y) == 0 unless M_TAIL
 //   (then rows past M read row M−1 and are not stored: the 97-position token-mixing down-projection; not with
 //   EPILOGUE 3), N % (4·WG_X) == 0, K % TILE_K == 0, TILE_K % 4 == 0, every offset and stride % 4 == 0.
-// Workgroup: WG_X × WG_Y threads (override), each computing a 4×4 register tile with fma; the workgroup
-//   tile is (4·WG_Y) × (4·WG_X), staged through workgroup memory TILE_K deep (≤ 64 × 64 × 16).
+// Workgroup: WG_X × WG_Y threads (override), each computing an RPT × CPT register tile with fma (RPT, CPT
+//   ∈ {4, 8}: rows and columns per thread, in blocks of 4 strided by 4·WG_Y and 4·WG_X so that neighbouring
+//   threads read neighbouring vec4s of workgroup memory); the workgroup tile is (RPT·WG_Y) × (CPT·WG_X),
+//   staged through workgroup memory TILE_K deep (≤ 64 × 64 × 16). An 8 × 8 register tile does 64 fma per
+//   4 vec4 reads of workgroup memory (4 × 4: 16 per 2) and needs a quarter of the threads, hence a quarter
+//   of the barrier work — which emulated GPUs pay per 4-lane group.
 
 struct Params {
   M: u32, N: u32, K: u32, pad0: u32,
@@ -35,6 +39,8 @@ fn load_b(i: u32) -> vec4f { return B[i]; }
 
 override WG_X: u32 = 16u;
 override WG_Y: u32 = 16u;
+override RPT: u32 = 4u; // rows per thread: 4 or 8
+override CPT: u32 = 4u; // columns per thread: 4 or 8
 override TILE_K: u32 = 16u;
 override B_KN: bool = false;
 override EPILOGUE: u32 = 0u;
@@ -48,9 +54,12 @@ fn silu_mul(g: vec4f, u: vec4f) -> vec4f {
   return (g / (vec4f(1.0) + exp(-g))) * u;
 }
 
-fn compute_tile(wid: vec3u, lid: vec3u) -> array<vec4f, 4> {
-  let tileM = WG_Y * 4u;
-  let tileN = WG_X * 4u;
+// acc[(i·4 + r)·CB + j]: row 4·(lid.y + i·WG_Y) + r, columns 4·(lid.x + j·WG_X) .. +3 of the workgroup tile.
+fn compute_tile(wid: vec3u, lid: vec3u) -> array<vec4f, 16> {
+  let RB = RPT / 4u;
+  let CB = CPT / 4u;
+  let tileM = WG_Y * RPT;
+  let tileN = WG_X * CPT;
   let m4 = tileM / 4u;
   let n4 = tileN / 4u;
   let kq = TILE_K / 4u;
@@ -60,7 +69,7 @@ fn compute_tile(wid: vec3u, lid: vec3u) -> array<vec4f, 4> {
   let b_base = p.b_off + wid.z * p.b_bs;
   let tid = lid.y * WG_X + lid.x;
   let nthreads = WG_X * WG_Y;
-  var acc: array<vec4f, 4>;
+  var acc: array<vec4f, 16>;
   for (var k0 = 0u; k0 < p.K; k0 += TILE_K) {
     for (var i = tid; i < tileM * kq; i += nthreads) {
       let r = i / kq;
@@ -95,12 +104,22 @@ fn compute_tile(wid: vec3u, lid: vec3u) -> array<vec4f, 4> {
     }
     workgroupBarrier();
     for (var k = 0u; k < TILE_K; k++) {
-      let a = As[k * m4 + lid.y];
-      let b = Bs[k * n4 + lid.x];
-      acc[0] = fma(vec4f(a.x), b, acc[0]);
-      acc[1] = fma(vec4f(a.y), b, acc[1]);
-      acc[2] = fma(vec4f(a.z), b, acc[2]);
-      acc[3] = fma(vec4f(a.w), b, acc[3]);
+      let b0 = Bs[k * n4 + lid.x];
+      let b1 = Bs[k * n4 + lid.x + (CB - 1u) * WG_X]; // = b0 when CB == 1
+      for (var i = 0u; i < RB; i++) {
+        let a = As[k * m4 + lid.y + i * WG_Y];
+        let o = i * 4u * CB;
+        acc[o] = fma(vec4f(a.x), b0, acc[o]);
+        acc[o + CB] = fma(vec4f(a.y), b0, acc[o + CB]);
+        acc[o + 2u * CB] = fma(vec4f(a.z), b0, acc[o + 2u * CB]);
+        acc[o + 3u * CB] = fma(vec4f(a.w), b0, acc[o + 3u * CB]);
+        if (CB == 2u) {
+          acc[o + 1u] = fma(vec4f(a.x), b1, acc[o + 1u]);
+          acc[o + 3u] = fma(vec4f(a.y), b1, acc[o + 3u]);
+          acc[o + 5u] = fma(vec4f(a.z), b1, acc[o + 5u]);
+          acc[o + 7u] = fma(vec4f(a.w), b1, acc[o + 7u]);
+        }
+      }
     }
     workgroupBarrier();
   }
@@ -110,22 +129,29 @@ fn compute_tile(wid: vec3u, lid: vec3u) -> array<vec4f, 4> {
 @compute @workgroup_size(WG_X, WG_Y, 1)
 fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) lid: vec3u) {
   let acc = compute_tile(wid, lid);
-  let row = wid.y * WG_Y * 4u + lid.y * 4u;
-  let col = wid.x * WG_X * 4u + lid.x * 4u;
+  let RB = RPT / 4u;
+  let CB = CPT / 4u;
   let c_base = p.c_off + wid.z * p.c_bs;
-  if (EPILOGUE == 3u) {
-    let out_row = row / 2u;
-    C[(c_base + out_row * p.c_ld + col) / 4u] = silu_mul(acc[0], acc[1]);
-    C[(c_base + (out_row + 1u) * p.c_ld + col) / 4u] = silu_mul(acc[2], acc[3]);
-    return;
-  }
-  for (var r = 0u; r < 4u; r++) {
-    if (M_TAIL && row + r >= p.M) { break; }
-    let idx = (c_base + (row + r) * p.c_ld + col) / 4u;
-    if (EPILOGUE == 1u) {
-      C[idx] = C[idx] + acc[r];
-    } else {
-      C[idx] = acc[r];
+  for (var i = 0u; i < RB; i++) {
+    let row = wid.y * WG_Y * RPT + (lid.y + i * WG_Y) * 4u;
+    for (var j = 0u; j < CB; j++) {
+      let col = wid.x * WG_X * CPT + (lid.x + j * WG_X) * 4u;
+      let o = i * 4u * CB + j;
+      if (EPILOGUE == 3u) {
+        let out_row = row / 2u;
+        C[(c_base + out_row * p.c_ld + col) / 4u] = silu_mul(acc[o], acc[o + CB]);
+        C[(c_base + (out_row + 1u) * p.c_ld + col) / 4u] = silu_mul(acc[o + 2u * CB], acc[o + 3u * CB]);
+        continue;
+      }
+      for (var r = 0u; r < 4u; r++) {
+        if (M_TAIL && row + r >= p.M) { break; }
+        let idx = (c_base + (row + r) * p.c_ld + col) / 4u;
+        if (EPILOGUE == 1u) {
+          C[idx] = C[idx] + acc[o + r * CB];
+        } else {
+          C[idx] = acc[o + r * CB];
+        }
+      }
     }
   }
 }
@@ -133,14 +159,20 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) lid: ve
 @compute @workgroup_size(WG_X, WG_Y, 1)
 fn main_swiglu_n(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) lid: vec3u) {
   let acc = compute_tile(wid, lid);
-  let row = wid.y * WG_Y * 4u + lid.y * 4u;
-  let col = wid.x * WG_X * 4u + lid.x * 4u;
+  let RB = RPT / 4u;
+  let CB = CPT / 4u;
   let c_base = p.c_off + wid.z * p.c_bs;
-  for (var r = 0u; r < 4u; r++) {
-    if (M_TAIL && row + r >= p.M) { break; }
-    let v = acc[r];
-    let g = vec2f(v.x, v.z);
-    let u = vec2f(v.y, v.w);
-    C2[(c_base + (row + r) * p.c_ld + col / 2u) / 2u] = (g / (vec2f(1.0) + exp(-g))) * u;
+  for (var i = 0u; i < RB; i++) {
+    let row = wid.y * WG_Y * RPT + (lid.y + i * WG_Y) * 4u;
+    for (var j = 0u; j < CB; j++) {
+      let col = wid.x * WG_X * CPT + (lid.x + j * WG_X) * 4u;
+      for (var r = 0u; r < 4u; r++) {
+        if (M_TAIL && row + r >= p.M) { break; }
+        let v = acc[i * 4u * CB + j + r * CB];
+        let g = vec2f(v.x, v.z);
+        let u = vec2f(v.y, v.w);
+        C2[(c_base + (row + r) * p.c_ld + col / 2u) / 2u] = (g / (vec2f(1.0) + exp(-g))) * u;
+      }
+    }
   }
 }

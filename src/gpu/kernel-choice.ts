@@ -3,8 +3,9 @@
 
 /** Which matmul shader runs: the vec4 variant without bounds checks, or the general one. */
 export type MatmulVariant = 'vec4' | 'general';
-/** 'auto' picks vec4 where it fits; tests force each variant so the GPU suite runs once per variant. */
-export type MatmulPreference = 'auto' | 'vec4' | 'general';
+/** 'auto' picks vec4 where it fits; tests force each variant so the GPU suite runs once per variant
+ * ('vec4-largest': vec4 with the largest tile that fits, so small test shapes reach the 8-wide register tiles). */
+export type MatmulPreference = 'auto' | 'vec4' | 'vec4-largest' | 'general';
 
 /** B operand: 'nk' = a weight W [N][K] (C = A·Wᵀ); 'kn' = [K][N] (C = A·B). */
 export type BLayout = 'nk' | 'kn';
@@ -34,8 +35,10 @@ export interface MatmulChoice {
   variant: MatmulVariant;
   shader: 'matmul_vec4' | 'matmul';
   entryPoint: 'main' | 'main_swiglu_n';
-  wgX: number; // threads along N (4 outputs each)
-  wgY: number; // threads along M (4 outputs each)
+  wgX: number; // threads along N (cpt outputs each)
+  wgY: number; // threads along M (rpt outputs each)
+  rpt: number; // rows per thread (vec4 variant: 4 or 8; general: 4)
+  cpt: number; // columns per thread (vec4 variant: 4 or 8; general: 4)
   tileM: number;
   tileN: number;
   tileK: number;
@@ -44,16 +47,29 @@ export interface MatmulChoice {
   workgroups: [number, number, number];
 }
 
-/** Workgroup tiles (M × N) tried largest first; every thread computes a 4×4 block. */
+/** Workgroup tiles (M × N) tried largest first. */
 const TILES: ReadonlyArray<[number, number]> = [[64, 64], [32, 64], [64, 32], [32, 32], [16, 32], [16, 16]];
+
+/** Register tile of one thread in the vec4 variant (the general variant always computes 4 × 4): 8 × 8,
+ * narrowed to 4 along the shorter side (rows first) while the workgroup would have fewer than 32 threads,
+ * a warp on NVIDIA GPUs: 64×64 → 8×8 (64 threads), 32×64 and 64×32 → 8×8 (32), 32×32 → 4×8, 16×32 → 4×4. */
+export function threadTile(tm: number, tn: number): [number, number] {
+  let [rpt, cpt] = [8, 8];
+  while ((tm / rpt) * (tn / cpt) < 32 && (rpt > 4 || cpt > 4)) {
+    if (rpt > 4 && (tm <= tn || cpt === 4)) rpt = 4;
+    else cpt = 4;
+  }
+  return [rpt, cpt];
+}
 /** Below this many workgroups a smaller tile is preferred, so that small problems still fill a GPU. */
 export const TARGET_WORKGROUPS = 64;
 
 const EPILOGUE_CODES: Record<Epilogue, number> = { none: 0, accumulate: 1, swiglu_n: 2, swiglu_m: 3 };
 
-function tileFitsLimits(tm: number, tn: number, tk: number, lim: ComputeLimits): boolean {
-  const wgX = tn / 4;
-  const wgY = tm / 4;
+function tileFitsLimits(tm: number, tn: number, tk: number, lim: ComputeLimits, vec4: boolean): boolean {
+  const [rpt, cpt] = vec4 ? threadTile(tm, tn) : [4, 4];
+  const wgX = tn / cpt;
+  const wgY = tm / rpt;
   return (
     wgX * wgY <= lim.maxComputeInvocationsPerWorkgroup &&
     wgX <= lim.maxComputeWorkgroupSizeX &&
@@ -86,13 +102,14 @@ export function chooseMatmul(s: MatmulShape, lim: ComputeLimits, prefer: MatmulP
   if (s.epilogue === 'swiglu_n' && s.N % 2 !== 0) throw new RangeError(`SwiGLU over columns needs an even N (got ${s.N})`);
   if (s.epilogue === 'swiglu_m' && s.M % 2 !== 0) throw new RangeError(`SwiGLU over rows needs an even M (got ${s.M})`);
   const maxGrid = lim.maxComputeWorkgroupsPerDimension;
-  const usable = (tm: number, tn: number, tk: number) => {
+  const usable = (tm: number, tn: number, tk: number, vec4: boolean) => {
     const g = grid(s, tm, tn);
-    return tileFitsLimits(tm, tn, tk, lim) && g.every((d) => d <= maxGrid);
+    return tileFitsLimits(tm, tn, tk, lim, vec4) && g.every((d) => d <= maxGrid);
   };
   const pick = (cands: Array<{ tm: number; tn: number; tk: number }>) => {
     if (cands.length === 0) return undefined;
-    const enough = cands.find((c) => count(grid(s, c.tm, c.tn)) >= TARGET_WORKGROUPS);
+    const target = prefer === 'vec4-largest' ? 1 : TARGET_WORKGROUPS;
+    const enough = cands.find((c) => count(grid(s, c.tm, c.tn)) >= target);
     if (enough) return enough;
     return cands.reduce((best, c) => (count(grid(s, c.tm, c.tn)) > count(grid(s, best.tm, best.tn)) ? c : best));
   };
@@ -101,22 +118,25 @@ export function chooseMatmul(s: MatmulShape, lim: ComputeLimits, prefer: MatmulP
   if (prefer !== 'general') {
     const fast: Array<{ tm: number; tn: number; tk: number }> = [];
     for (const [tm, tn] of TILES)
-      for (const tk of [16, 8]) if (vec4Fits(s, tm, tn, tk) && usable(tm, tn, tk)) { fast.push({ tm, tn, tk }); break; }
+      for (const tk of [16, 8]) if (vec4Fits(s, tm, tn, tk) && usable(tm, tn, tk, true)) { fast.push({ tm, tn, tk }); break; }
     chosen = pick(fast);
     if (chosen) variant = 'vec4';
   }
   if (!chosen) {
-    const general = TILES.filter(([tm, tn]) => usable(tm, tn, 16)).map(([tm, tn]) => ({ tm, tn, tk: 16 }));
+    const general = TILES.filter(([tm, tn]) => usable(tm, tn, 16, false)).map(([tm, tn]) => ({ tm, tn, tk: 16 }));
     chosen = pick(general);
     if (!chosen) throw new RangeError(`No matmul tile fits this adapter's compute limits for ${s.M}×${s.N}×${s.K}; use the CPU engine on this device`);
   }
   const vec4 = variant === 'vec4';
+  const [rpt, cpt] = vec4 ? threadTile(chosen.tm, chosen.tn) : [4, 4];
   return {
     variant,
     shader: vec4 ? 'matmul_vec4' : 'matmul',
     entryPoint: vec4 && s.epilogue === 'swiglu_n' ? 'main_swiglu_n' : 'main',
-    wgX: chosen.tn / 4,
-    wgY: chosen.tm / 4,
+    wgX: chosen.tn / cpt,
+    wgY: chosen.tm / rpt,
+    rpt,
+    cpt,
     tileM: chosen.tm,
     tileN: chosen.tn,
     tileK: chosen.tk,

@@ -151,7 +151,7 @@ export class Kernels {
       TILE_K: choice.tileK,
       B_KN: a.bLayout === 'kn' ? 1 : 0,
       EPILOGUE: choice.epilogueCode,
-      ...(choice.variant === 'vec4' ? { M_TAIL: choice.mTail ? 1 : 0 } : {}),
+      ...(choice.variant === 'vec4' ? { M_TAIL: choice.mTail ? 1 : 0, RPT: choice.rpt, CPT: choice.cpt } : {}),
     }, a.f16);
     const params = this.uniform(label, [a.M, a.N, a.K, 0, aOff, aBs, bOff, bBs, cOff, cBs, a.cLd, 0]);
     return { label, pipeline, bindGroup: this.bind(label, pipeline, params, { 1: a.A, 2: a.B, [choice.entryPoint === 'main_swiglu_n' ? 4 : 3]: a.C }), workgroups: choice.workgroups, flops: 2 * a.M * a.N * a.K * batch };

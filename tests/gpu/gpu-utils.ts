@@ -67,4 +67,4 @@ export async function runDispatches(device: GPUDevice, dispatches: Array<{ pipel
 }
 
 /** Matmul variants the GPU tests run once each (the kernel-choice flag). */
-export const VARIANTS = ['general', 'vec4'] as const;
+export const VARIANTS = ['general', 'vec4', 'vec4-largest'] as const;

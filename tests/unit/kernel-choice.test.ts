@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import type { TrmConfig } from '../../src/core/config';
 import { GpuLimitError } from '../../src/gpu/errors';
-import { chooseAttention, chooseMatmul, chooseRowNorm, grid1d, TARGET_WORKGROUPS, type ComputeLimits, type MatmulShape } from '../../src/gpu/kernel-choice';
+import { chooseAttention, chooseMatmul, chooseRowNorm, grid1d, threadTile, TARGET_WORKGROUPS, type ComputeLimits, type MatmulShape } from '../../src/gpu/kernel-choice';
 import { checkBufferPlan, engineSizes, paddedRows, planBuffers } from '../../src/gpu/plan';
 
 const DEFAULT_LIMITS: ComputeLimits = {
@@ -52,9 +52,25 @@ describe('chooseMatmul', () => {
     expect(chooseMatmul(shape({ offsets: [0, 0, 0, 0, 6, 0] }), DEFAULT_LIMITS).variant).toBe('general');
   });
 
+  it('gives each thread an 8×8 register tile where the workgroup keeps at least 32 threads', () => {
+    expect(threadTile(64, 64)).toEqual([8, 8]);
+    expect(threadTile(32, 64)).toEqual([8, 8]);
+    expect(threadTile(64, 32)).toEqual([8, 8]);
+    expect(threadTile(32, 32)).toEqual([4, 8]);
+    expect(threadTile(16, 32)).toEqual([4, 4]);
+    expect(threadTile(16, 16)).toEqual([4, 4]);
+    const c = chooseMatmul(shape({ M: 4096, N: 1536 }), DEFAULT_LIMITS);
+    expect([c.rpt, c.cpt, c.wgX, c.wgY]).toEqual([8, 8, 8, 8]);
+    const g = chooseMatmul(shape({ M: 4096, N: 1536 }), DEFAULT_LIMITS, 'general');
+    expect([g.rpt, g.cpt, g.wgX * 4, g.wgY * 4]).toEqual([4, 4, g.tileN, g.tileM]);
+  });
+
   it('honours the forcing flag', () => {
     expect(chooseMatmul(shape({}), DEFAULT_LIMITS, 'general').variant).toBe('general');
     expect(chooseMatmul(shape({}), DEFAULT_LIMITS, 'vec4').variant).toBe('vec4');
+    const largest = chooseMatmul(shape({ M: 64, N: 64, K: 64 }), DEFAULT_LIMITS, 'vec4-largest');
+    expect([largest.variant, largest.tileM, largest.tileN]).toEqual(['vec4', 64, 64]);
+    expect(chooseMatmul(shape({ M: 64, N: 64, K: 64 }), DEFAULT_LIMITS, 'vec4').tileM).toBeLessThan(64);
     expect(chooseMatmul(shape({ N: 11 }), DEFAULT_LIMITS, 'vec4').variant).toBe('general'); // cannot fit: still runs
   });
 
