@@ -62,7 +62,7 @@ async function main(): Promise<void> {
     row.count++;
     row.flops += d.flops ?? 0;
     const c = choice.get(d.label);
-    if (c) row.variant = `${c.variant} ${c.tileM}×${c.tileN}×${c.tileK}`;
+    if (c) row.variant = `${c.variant} ${c.tileM}×${c.tileN}×${c.tileK}, ${c.rpt}×${c.cpt} per thread`;
     rows.set(k, row);
   }
   const whole = await timeSubmits(device, engine.stepDispatches, repeat);
