@@ -158,3 +158,17 @@ def test_init_from_app_file_starts_a_new_run_with_its_weights_and_history(run, t
     with pytest.raises(SettingsMismatch, match="hidden_size"):
         Trainer(RunSettings(data=data, **{**TINY, "hidden_size": 32}),
                 Steering(run_dir=str(tmp_path / "other"), max_steps=1, quiet=True, init_from=app))
+
+
+def test_init_from_reads_the_step_count_from_the_card_beside_an_older_app_file(run, tmp_path):
+    from trm.checkpoint import save_app
+
+    root, data, run_dir = run
+    model, cfg, _ = load_model(run_dir, "ema")
+    app = tmp_path / "old.safetensors"
+    save_app(str(app), model, cfg, card={"commands": ["python training/train.py ..."], "train_minutes": 1.5})
+    (tmp_path / "old.json").write_text(json.dumps({"trained_steps": 7, "train_minutes": 1.5}))
+    warm = str(tmp_path / "warm")
+    Trainer(RunSettings(data=data, **TINY), Steering(run_dir=warm, max_steps=1, quiet=True, init_from=str(app)))
+    origin = json.loads((tmp_path / "warm" / "run.json").read_text())["init_from"]
+    assert origin["trained_steps"] == 7 and origin["commands"] == ["python training/train.py ..."]

@@ -147,6 +147,9 @@ class Trainer:
         if self.ema is not None:
             self.ema = EMA(self.model, self.s.ema_rate)
         card = meta.get("card", {})
+        beside = os.path.splitext(path)[0] + ".json"  # models/X.json: older app files embed no step count
+        if card.get("trained_steps") is None and os.path.exists(beside):
+            card = {**json.load(open(beside)), **card}
         self._say(f"new run initialised from {path} ({card.get('train_minutes', '?')} min trained before)")
         return {"path": path, "commands": card.get("commands", []), "train_minutes": card.get("train_minutes", 0),
                 "trained_steps": card.get("trained_steps")}
