@@ -1,13 +1,19 @@
 // Non-causal multi-head attention without a mask (spec §1.2), flash style: each thread owns one query,
 // keys/values stream through workgroup memory KB at a time, softmax kept online in f32 (running max m,
-// running sum l, accumulator rescaled once per key tile, P·V summed channel by channel). RoPE (rotate-half) is applied to Q and K as they
+// running sum l, accumulator rescaled once per key tile). RoPE (rotate-half) is applied to Q and K as they
 // are loaded when ROPE is set, so no separate pass rewrites the qkv buffer.
 //
 // Layouts: qkv f32 [rows][3·H] as vec4: Q heads at column h·D, K heads at H + h·D, V heads at 2H + h·D
 //   (D = head_dim); puzzle b's positions at rows b·S .. b·S+S−1. rope_cos / rope_sin f32 [S][D/2] as vec4
 //   (the official emb = concat(freqs, freqs) repeats each half, so half a row suffices).
 //   out f32 [rows][H] as vec4, head-major like Q. Only real rows are written.
-// Preconditions: D % 8 == 0, D ≤ 64 (HEAD_DIM override), H % 4 == 0; scale = 1/sqrt(D).
+// Specialised per head_dim in text (attentionForHeadDim in src/gpu/shader-variants.ts): it sets HEAD_DIM,
+//   D4 and HALF4 below and copies out every loop marked `// unroll` (the loops over the D4 channels), one
+//   block per index with the index a `const`, so the per-thread query and accumulator are indexed by
+//   constants and stay in registers (a dynamically indexed private array lives in memory: that made the
+//   matmul 1.8× slower on SwiftShader). The loops over keys stay loops (unrolling them too made shaders that
+//   took minutes to compile). Unprocessed, this file is the head_dim 64 kernel with ordinary loops.
+// Preconditions: D % 8 == 0, D ≤ 64, H % 4 == 0; scale = 1/sqrt(D).
 // Workgroup: QB threads (override, ≤ 256) = QB queries of one (head, puzzle); grid (ceil(S/QB), heads, B).
 //   Workgroup memory: K and V tiles, 2 · KB · 64 · 4 bytes = 16 KiB.
 
@@ -23,20 +29,19 @@ struct Params {
 @group(0) @binding(4) var<storage, read_write> out: array<vec4f>;
 
 override QB: u32 = 64u;
-override HEAD_DIM: u32 = 64u;
 override ROPE: bool = true;
 
+const HEAD_DIM: u32 = 64u;
+const D4: u32 = 16u; // HEAD_DIM / 4
+const HALF4: u32 = 8u; // HEAD_DIM / 8
 const KB: u32 = 32u;
-const MAX_D4: u32 = 16u;
 const NEG_BIG: f32 = -3.0e38;
 
-var<workgroup> Ks: array<vec4f, 512>; // [KB][D/4]
-var<workgroup> Vs: array<vec4f, 512>; // [KB][D/4]
+var<workgroup> Ks: array<vec4f, 512>; // [KB][D4]
+var<workgroup> Vs: array<vec4f, 512>; // [KB][D4]
 
 @compute @workgroup_size(QB)
 fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) lid: vec3u) {
-  let D4 = HEAD_DIM / 4u;
-  let half4 = D4 / 2u;
   let S = p.S;
   let row_stride4 = 3u * p.H / 4u;
   let head = wid.y;
@@ -51,44 +56,45 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) lid: ve
   let k_col4 = (p.H / 4u) + head * D4;
   let v_col4 = 2u * (p.H / 4u) + head * D4;
 
-  var q: array<vec4f, MAX_D4>;
-  var acc: array<vec4f, MAX_D4>;
+  var q: array<vec4f, D4>;
+  var acc: array<vec4f, D4>;
+  var s: array<f32, KB>;
   var m = NEG_BIG;
   var l = 0.0;
-  {
-    let qb = (row0 + qi) * row_stride4 + q_col4;
-    for (var c = 0u; c < D4; c++) { q[c] = qkv[qb + c]; }
-    if (ROPE) {
-      for (var c = 0u; c < half4; c++) {
-        let cs = rope_cos[qi * half4 + c];
-        let sn = rope_sin[qi * half4 + c];
-        let lo = q[c];
-        let hi = q[c + half4];
-        q[c] = lo * cs - hi * sn;
-        q[c + half4] = hi * cs + lo * sn;
-      }
+  let qb = (row0 + qi) * row_stride4 + q_col4;
+  for (var c = 0u; c < D4; c++) { // unroll
+    q[c] = qkv[qb + c];
+  }
+  if (ROPE) {
+    for (var c = 0u; c < HALF4; c++) { // unroll
+      let cs = rope_cos[qi * HALF4 + c];
+      let sn = rope_sin[qi * HALF4 + c];
+      let lo = q[c];
+      let hi = q[c + HALF4];
+      q[c] = lo * cs - hi * sn;
+      q[c + HALF4] = hi * cs + lo * sn;
     }
   }
 
   for (var kt = 0u; kt < S; kt += KB) {
     // Stage KB keys (rotated) and values.
-    for (var i = lid.x; i < KB * half4; i += QB) {
-      let j = i / half4;
-      let c = i % half4;
+    for (var i = lid.x; i < KB * HALF4; i += QB) {
+      let j = i / HALF4;
+      let c = i % HALF4;
       let key = kt + j;
       if (key < S) {
         let kb = (row0 + key) * row_stride4 + k_col4;
         var lo = qkv[kb + c];
-        var hi = qkv[kb + c + half4];
+        var hi = qkv[kb + c + HALF4];
         if (ROPE) {
-          let cs = rope_cos[key * half4 + c];
-          let sn = rope_sin[key * half4 + c];
+          let cs = rope_cos[key * HALF4 + c];
+          let sn = rope_sin[key * HALF4 + c];
           let lo2 = lo * cs - hi * sn;
           hi = hi * cs + lo * sn;
           lo = lo2;
         }
         Ks[j * D4 + c] = lo;
-        Ks[j * D4 + c + half4] = hi;
+        Ks[j * D4 + c + HALF4] = hi;
       }
     }
     for (var i = lid.x; i < KB * D4; i += QB) {
@@ -98,45 +104,41 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) lid: ve
       if (key < S) { Vs[i] = qkv[(row0 + key) * row_stride4 + v_col4 + c]; }
     }
     workgroupBarrier();
-    {
-      let kc = min(KB, S - kt);
-      var s: array<f32, KB>;
-      var tile_max = NEG_BIG;
-      for (var j = 0u; j < KB; j++) {
-        if (j < kc) {
-          var d = vec4f(0.0);
-          for (var c = 0u; c < D4; c++) { d = fma(q[c], Ks[j * D4 + c], d); }
-          let sc = (d.x + d.y + d.z + d.w) * p.scale;
-          s[j] = sc;
-          tile_max = max(tile_max, sc);
-        }
+    let kc = min(KB, S - kt);
+    var tile_max = NEG_BIG;
+    for (var j = 0u; j < kc; j++) {
+      var d = vec4f(0.0);
+      for (var c = 0u; c < D4; c++) { // unroll
+        d = fma(q[c], Ks[j * D4 + c], d);
       }
-      let m_new = max(m, tile_max);
-      let corr = exp(m - m_new);
-      var tile_sum = 0.0;
-      for (var j = 0u; j < KB; j++) {
-        if (j < kc) {
-          let pj = exp(s[j] - m_new);
-          s[j] = pj;
-          tile_sum += pj;
-        }
-      }
-      l = l * corr + tile_sum;
-      // Channel-outer, key-inner: each accumulator vec4 is loaded and stored once per tile instead of once
-      // per key (emulated GPUs keep a per-thread array in memory; measured 3-4x faster on lavapipe).
-      for (var c = 0u; c < D4; c++) {
-        var a = acc[c] * corr;
-        for (var j = 0u; j < kc; j++) { a = fma(vec4f(s[j]), Vs[j * D4 + c], a); }
-        acc[c] = a;
-      }
-      m = m_new;
+      let sc = (d.x + d.y + d.z + d.w) * p.scale;
+      s[j] = sc;
+      tile_max = max(tile_max, sc);
     }
+    let m_new = max(m, tile_max);
+    let corr = exp(m - m_new);
+    for (var c = 0u; c < D4; c++) { // unroll
+      acc[c] *= corr;
+    }
+    var tile_sum = 0.0;
+    // Key-outer, channel-inner: the accumulator is in registers (constant indices), one score read per key.
+    for (var j = 0u; j < kc; j++) {
+      let pj = exp(s[j] - m_new);
+      tile_sum += pj;
+      for (var c = 0u; c < D4; c++) { // unroll
+        acc[c] = fma(vec4f(pj), Vs[j * D4 + c], acc[c]);
+      }
+    }
+    l = l * corr + tile_sum;
+    m = m_new;
     workgroupBarrier();
   }
 
   if (valid) {
     let ob = (row0 + qi) * (p.H / 4u) + head * D4;
     let inv = 1.0 / l;
-    for (var c = 0u; c < D4; c++) { out[ob + c] = acc[c] * inv; }
+    for (var c = 0u; c < D4; c++) { // unroll
+      out[ob + c] = acc[c] * inv;
+    }
   }
 }

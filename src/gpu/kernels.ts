@@ -13,7 +13,7 @@ import {
   type MatmulChoice,
   type MatmulPreference,
 } from './kernel-choice';
-import { withF16Operand, type F16Operand } from './shader-variants';
+import { attentionForHeadDim, withF16Operand, type F16Operand } from './shader-variants';
 import type { ShaderName, ShaderSources } from './shaders';
 
 export interface Dispatch {
@@ -69,6 +69,9 @@ export function computeLimitsOf(device: GPUDevice): ComputeLimits {
   };
 }
 
+const variantLabel = (variant?: F16Operand | number): string =>
+  typeof variant === 'number' ? ` (head_dim ${variant})` : variant ? ` (${variant} as f16)` : '';
+
 export class Kernels {
   readonly device: GPUDevice;
   readonly limits: ComputeLimits;
@@ -87,22 +90,25 @@ export class Kernels {
     this.prefer = prefer;
   }
 
-  private module(name: ShaderName, f16?: F16Operand): GPUShaderModule {
-    const key = f16 ? `${name} f16 ${f16}` : name;
+  /** `variant`: a matmul's f16 operand, or the attention's head_dim (the text is specialised per head_dim). */
+  private module(name: ShaderName, variant?: F16Operand | number): GPUShaderModule {
+    const key = variant === undefined ? name : `${name} ${variant}`;
     let m = this.modules.get(key);
     if (!m) {
-      const code = f16 ? withF16Operand(this.sources[name], name as 'matmul' | 'matmul_vec4', f16) : this.sources[name];
-      m = this.device.createShaderModule({ label: `shaders/${name}.wgsl${f16 ? ` (${f16} as f16)` : ''}`, code });
+      let code = this.sources[name];
+      if (typeof variant === 'number') code = attentionForHeadDim(code, variant);
+      else if (variant) code = withF16Operand(code, name as 'matmul' | 'matmul_vec4', variant);
+      m = this.device.createShaderModule({ label: `shaders/${name}.wgsl${variantLabel(variant)}`, code });
       this.modules.set(key, m);
     }
     return m;
   }
 
-  pipeline(name: ShaderName, entryPoint: string, constants: Record<string, number> = {}, f16?: F16Operand): Promise<GPUComputePipeline> {
-    const label = `${name}${f16 ? ` (${f16} as f16)` : ''}.${entryPoint}${Object.keys(constants).length ? ' ' + JSON.stringify(constants) : ''}`;
+  pipeline(name: ShaderName, entryPoint: string, constants: Record<string, number> = {}, variant?: F16Operand | number): Promise<GPUComputePipeline> {
+    const label = `${name}${variantLabel(variant)}.${entryPoint}${Object.keys(constants).length ? ' ' + JSON.stringify(constants) : ''}`;
     let p = this.pipelines.get(label);
     if (!p) {
-      const module = this.module(name, f16);
+      const module = this.module(name, variant);
       p = this.device
         .createComputePipelineAsync({ label, layout: 'auto', compute: { module, entryPoint, constants } })
         .catch(async (e: unknown) => {
@@ -217,7 +223,7 @@ export class Kernels {
     z: { S: number; H: number; heads: number; headDim: number; batch: number; rope: boolean },
   ): Promise<Dispatch> {
     const choice = chooseAttention({ seqTotal: z.S, headDim: z.headDim, heads: z.heads, batch: z.batch, rope: z.rope }, this.limits);
-    const pipeline = await this.pipeline('attention', 'main', { QB: choice.queryBlock, HEAD_DIM: z.headDim, ROPE: z.rope ? 1 : 0 });
+    const pipeline = await this.pipeline('attention', 'main', { QB: choice.queryBlock, ROPE: z.rope ? 1 : 0 }, z.headDim);
     const params = this.uniform(label, [z.S, z.H, z.heads, 0, { f32: 1 / Math.sqrt(z.headDim) }, 0, 0, 0]);
     const bindGroup = this.bind(label, pipeline, params, { 1: b.qkv, 2: b.cos, 3: b.sin, 4: b.out });
     return { label, pipeline, bindGroup, workgroups: choice.workgroups, flops: 4 * z.S * z.S * z.H * z.batch }; // QKᵀ and PV

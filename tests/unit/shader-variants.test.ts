@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { f16BitsToFloat } from '../../src/core/weights/float16';
-import { packF16, withF16Operand } from '../../src/gpu/shader-variants';
+import { attentionForHeadDim, packF16, unrollLoops, withF16Operand } from '../../src/gpu/shader-variants';
 import { isMatmulWeight } from '../../src/gpu/weights';
 
 const source = (name: string) => readFileSync(`shaders/${name}.wgsl`, 'utf8');
@@ -19,6 +19,29 @@ describe('withF16Operand', () => {
   });
   it('refuses a source without the expected declaration or load function', () => {
     expect(() => withF16Operand('fn main() {}', 'matmul', 'A')).toThrow(/expected exactly one/);
+  });
+});
+
+describe('unrollLoops and attentionForHeadDim', () => {
+  it('copies out marked loops, nested ones too, each copy with its index a const', () => {
+    const src = 'const N: u32 = 2u;\nconst M: u32 = 3u;\nfn f() {\n  for (var i = 0u; i < N; i++) { // unroll\n    for (var j = 0u; j < M; j++) { // unroll\n      a[i] += b[j];\n    }\n  }\n  for (var k = 0u; k < N; k++) { x(k); }\n}\n';
+    const out = unrollLoops(src, 'test');
+    expect(out).not.toContain('// unroll');
+    expect(out.match(/a\[i\] \+= b\[j\];/g)).toHaveLength(6);
+    expect(out.match(/const i = 1u;/g)).toHaveLength(1);
+    expect(out.match(/const j = 2u;/g)).toHaveLength(2);
+    expect(out).toContain('for (var k = 0u; k < N; k++) { x(k); }'); // unmarked loops stay
+    expect(() => unrollLoops('fn f() {\n  for (var i = 0u; i < Q; i++) { // unroll\n  }\n}', 'test')).toThrow(/not a module-scope u32 const/);
+    expect(() => unrollLoops('const Q: u32 = 1u;\n  for (var i = 0u; i < Q; i++) { // unroll\n  {', 'test')).toThrow(/unbalanced/);
+  });
+  it('specialises the attention shader: no marked loop is left, the sizes follow head_dim', () => {
+    const a16 = attentionForHeadDim(source('attention'), 16);
+    expect(a16).toContain('const D4: u32 = 4u;');
+    expect(a16).toContain('const HALF4: u32 = 2u;');
+    expect(a16).not.toMatch(/\{ \/\/ unroll\n/);
+    expect(a16.match(/const c = 3u;/g)!.length).toBeGreaterThan(1);
+    expect(a16).not.toContain('const c = 4u;');
+    expect(attentionForHeadDim(source('attention'), 64).length).toBeGreaterThan(a16.length);
   });
 });
 
