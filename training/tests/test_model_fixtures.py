@@ -40,7 +40,9 @@ def test_script_regenerates_the_committed_fixture(tmp_path):
     new_tensors, _, _ = load_app(tmp_path / name / "model.safetensors")
     assert set(new_tensors) == set(tensors) and all(torch.equal(new_tensors[k], tensors[k]) for k in tensors)
     new_carries = np.fromfile(tmp_path / name / "carries.f32", dtype="<f4").reshape(carries.shape)
-    np.testing.assert_allclose(new_carries, carries, rtol=0, atol=1e-6)
+    # Same weights bit for bit; the numbers agree to f32 rounding, which depends on the CPU's kernels (the fixture
+    # was made on an AVX2 machine; AVX-512 machines differ by up to 8e-6 after 16 steps).
+    np.testing.assert_allclose(new_carries, carries, rtol=0, atol=5e-5)
 
     def numbers(x):  # every float of a JSON tree, in order, and the non-float skeleton
         if isinstance(x, dict):
@@ -53,7 +55,7 @@ def test_script_regenerates_the_committed_fixture(tmp_path):
     assert len(a) == len(b)
     for u, v in zip(a, b):
         if isinstance(u, float) and not isinstance(u, bool):
-            assert abs(u - v) <= 1e-6 + 1e-6 * abs(u)
+            assert abs(u - v) <= 5e-5 + 5e-5 * abs(u)
         else:
             assert u == v
 
