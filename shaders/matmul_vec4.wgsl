@@ -16,8 +16,7 @@
 //   ∈ {4, 8}: rows and columns per thread, in blocks of 4 strided by 4·WG_Y and 4·WG_X so that neighbouring
 //   threads read neighbouring vec4s of workgroup memory); the workgroup tile is (RPT·WG_Y) × (CPT·WG_X),
 //   staged through workgroup memory TILE_K deep (≤ 64 × 64 × 16). An 8 × 8 register tile does 64 fma per
-//   4 vec4 reads of workgroup memory (4 × 4: 16 per 2) and needs a quarter of the threads, hence a quarter
-//   of the barrier work — which emulated GPUs pay per 4-lane group.
+//   4 vec4 reads of workgroup memory (4 × 4: 16 per 2).
 
 struct Params {
   M: u32, N: u32, K: u32, pad0: u32,
@@ -108,12 +107,12 @@ fn compute_tile(wid: vec3u, lid: vec3u) -> array<vec4f, 16> {
     for (var k = 0u; k < TILE_K; k++) {
       let a0 = As[k * m4 + lid.y];
       let b0 = Bs[k * n4 + lid.x];
+      let b1 = Bs[k * n4 + lid.x + (CB - 1u) * WG_X]; // b0 again when CB == 1 (unused then)
       acc[0] = fma(vec4f(a0.x), b0, acc[0]);
       acc[1] = fma(vec4f(a0.y), b0, acc[1]);
       acc[2] = fma(vec4f(a0.z), b0, acc[2]);
       acc[3] = fma(vec4f(a0.w), b0, acc[3]);
       if (CB == 2u) {
-        let b1 = Bs[k * n4 + lid.x + WG_X];
         acc[4] = fma(vec4f(a0.x), b1, acc[4]);
         acc[5] = fma(vec4f(a0.y), b1, acc[5]);
         acc[6] = fma(vec4f(a0.z), b1, acc[6]);
@@ -126,7 +125,6 @@ fn compute_tile(wid: vec3u, lid: vec3u) -> array<vec4f, 16> {
         acc[10] = fma(vec4f(a1.z), b0, acc[10]);
         acc[11] = fma(vec4f(a1.w), b0, acc[11]);
         if (CB == 2u) {
-          let b1 = Bs[k * n4 + lid.x + WG_X];
           acc[12] = fma(vec4f(a1.x), b1, acc[12]);
           acc[13] = fma(vec4f(a1.y), b1, acc[13]);
           acc[14] = fma(vec4f(a1.z), b1, acc[14]);
