@@ -15,6 +15,8 @@ import json
 import os
 import sys
 
+import torch.distributed as dist
+
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from trainer.checkpointing import SettingsMismatch  # noqa: E402
@@ -92,6 +94,9 @@ def main(argv=None) -> dict:
         brief = {**result, "eval": [{k: v for k, v in r.items() if k != "exact_accuracy_per_step"}
                                     for r in result.get("eval", [])]}
         print(json.dumps(brief, default=float))
+    if dist.is_initialized():  # torchrun: leave together; exiting with a live gloo group can abort a rank
+        dist.barrier()
+        dist.destroy_process_group()
     return result
 
 
