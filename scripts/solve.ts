@@ -1,5 +1,5 @@
 // `npm run solve -- --model <file> --task sudoku|maze|arc --puzzle <text or file> [--backend webgpu|cpu]
-//   [--steps 16] [--json] [--yaml all_config.yaml] [--puzzle-id N] [--early-halt] [--views N]`
+//   [--steps 16] [--json] [--yaml all_config.yaml] [--puzzle-id N|name] [--early-halt] [--views N]`
 // Loads our safetensors (or an official `step_N` through the torch reader), encodes the puzzle with the task
 // codec, runs the TRM (WebGPU through Dawn in Node, or the CPU reference) and prints each supervision step's
 // answer and q_halt, then whether the final answer obeys the rules. --json prints the whole trace instead.
@@ -13,7 +13,7 @@ import type { ModelBundle } from '../src/core/bundle';
 import type { TaskKind } from '../src/core/config';
 import { CpuEngine } from '../src/core/reference';
 import {
-  checkMazePath, checkSudoku, decodeArcGrid, decodeMaze, decodeSudoku, encodeArcGrid, encodeMaze, encodeSudoku,
+  arcCanvasOf, assertFitsCanvas, checkMazePath, checkSudoku, decodeArcGrid, decodeMaze, decodeSudoku, encodeArcGrid, encodeMaze, encodeSudoku,
   formatMaze, formatSudokuPretty, parseMaze, parseSudoku, parseSudokuCsv, assertArcGrid, mergeSudokuViews,
   mergeSudokuViewTrace, sudokuViews, viewSudokuBatch,
 } from '../src/core/tasks';
@@ -23,10 +23,11 @@ import { loadOfficialBundle } from '../src/core/weights/torch';
 import { openFileSource } from '../src/core/weights/torch/node-source';
 import { evaluateSudokuRows, reportJson, reportText, sampleRows } from './lib/solve-csv';
 
-const USAGE = 'usage: npm run solve -- --model <file> --task sudoku|maze|arc (--puzzle <text or file> | --csv <sudoku.csv> [--limit N] [--batch 16]) [--backend webgpu|cpu] [--steps 16] [--json] [--yaml all_config.yaml] [--puzzle-id N] [--early-halt] [--views N]';
+const USAGE = 'usage: npm run solve -- --model <file> --task sudoku|maze|arc (--puzzle <text or file> | --csv <sudoku.csv> [--limit N] [--batch 16]) [--backend webgpu|cpu] [--steps 16] [--json] [--yaml all_config.yaml] [--puzzle-id N|name] [--early-halt] [--views N]';
 
 interface Codec {
-  encode(): Int32Array;
+  /** The model's input; `seqLen` is the model's (an ARC model's canvas side is its square root). */
+  encode(seqLen: number): Int32Array;
   show(preds: Int32Array): string;
   verdict(preds: Int32Array): string;
 }
@@ -62,22 +63,35 @@ function codecFor(task: TaskKind, puzzleText: string): Codec {
   }
   assertArcGrid(grid, 'ARC input grid');
   return {
-    encode: () => encodeArcGrid(grid),
+    encode: (seqLen) => {
+      const canvas = arcCanvasOf(seqLen);
+      if (canvas === null) throw new Error(`the model reads ${seqLen} cells, not a square ARC canvas`);
+      assertFitsCanvas(grid, canvas, 'ARC input grid');
+      return encodeArcGrid(grid, { canvas });
+    },
     show: (p) => decodeArcGrid(p).map((r) => r.join('')).join('\n'),
     verdict: () => 'ARC has no rule check: compare with the expected output grid',
   };
 }
 
-async function loadModel(file: string, task: TaskKind, yamlFile: string | undefined, puzzleId: number): Promise<{ bundle: ModelBundle; puzzleId: number }> {
+async function loadModel(file: string, task: TaskKind, yamlFile: string | undefined, requested: string): Promise<{ bundle: ModelBundle; puzzleId: number }> {
   const head = readFileSync(file).subarray(0, 2);
+  const row = /^[0-9]+$/.test(requested) ? Number(requested) : null;
   if (head[0] === 0x50 && head[1] === 0x4b) {
     // A zip: an official `step_N` torch checkpoint. Keep only the puzzle-embedding row we need (ARC tables are GBs).
+    if (row === null) throw new Error(`an official checkpoint names no puzzles: give --puzzle-id as a row number, not "${requested}"`);
     const yaml = yamlFile ? readFileSync(yamlFile, 'utf8') : null;
-    const bundle = await loadOfficialBundle(await openFileSource(file), { yaml, task, rows: [puzzleId] });
+    const bundle = await loadOfficialBundle(await openFileSource(file), { yaml, task, rows: [row] });
     if (bundle.needsConfirmation) console.error(`note: no all_config.yaml given; assumed ${bundle.assumed.join(', ')} (pass --yaml to be exact)`);
     return { bundle, puzzleId: 0 };
   }
-  return { bundle: await loadAppModel(new Uint8Array(readFileSync(file))), puzzleId };
+  const bundle = await loadAppModel(new Uint8Array(readFileSync(file)));
+  // A task name wins over a row number: ARC ids such as 00576224 are digits too.
+  const named = bundle.puzzleNames?.indexOf(requested) ?? -1;
+  if (named >= 0) return { bundle, puzzleId: named };
+  if (row !== null) return { bundle, puzzleId: row };
+  const known = (bundle.puzzleNames ?? []).filter((n) => n && !n.includes('|||') && n !== '<blank>');
+  throw new Error(`the model has no puzzle named "${requested}"${known.length ? ` (it knows ${known.join(', ')})` : ' (it stores no puzzle names)'}`);
 }
 
 // Dawn's instance must outlive the device (a collected instance aborts pending pipeline compiles).
@@ -119,7 +133,7 @@ async function main(): Promise<void> {
   const codec = codecFor(task, puzzleText);
   const { bundle, puzzleId } = await loadModel(values.model, task, values.yaml, requestedId);
   if (bundle.config.task !== task) console.error(`note: the model was trained for ${bundle.config.task}; solving as ${task}`);
-  const tokens = codec.encode();
+  const tokens = codec.encode(bundle.config.seq_len);
   const views = sudokuViews(viewsArg(values.views, task));
   const V = views.length;
   const { engine, device, label } = await makeEngine(values.backend!, bundle, V);
@@ -158,14 +172,13 @@ function viewsArg(text: string | undefined, task: TaskKind): number {
   return n;
 }
 
-/** --puzzle-id as a row of the puzzle-embedding table; exits with the usage on anything else. */
-function puzzleIdArg(text: string | undefined): number {
-  const id = Number(text);
-  if (!Number.isInteger(id) || id < 0) {
-    console.error(`--puzzle-id must be a row of the puzzle-embedding table, a non-negative integer (got ${text})\n${USAGE}`);
+/** --puzzle-id: a row of the puzzle-embedding table, or (ARC) a task name the model stores; exits with the usage on anything else. */
+function puzzleIdArg(text: string | undefined): string {
+  if (!text || !/^[A-Za-z0-9_-]+$/.test(text)) {
+    console.error(`--puzzle-id must be a row of the puzzle-embedding table (a non-negative integer) or an ARC task name the model knows (got ${text})\n${USAGE}`);
     process.exit(2);
   }
-  return id;
+  return text;
 }
 
 interface CsvArgs {

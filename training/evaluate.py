@@ -8,6 +8,9 @@ step at which q_halt first says "halt" — always running all 16 steps, as the o
 `--views N` (Sudoku) solves every puzzle as N test-time views side by side and answers with the first view whose
 answer obeys the rules, as the app does (view 0 = the puzzle as given: 1 view is the official protocol).
 
+An ARC model on a dataset split (`--data`) is also scored the official way: every augmented copy of a test input
+votes (spec §7.3), pass@1 and pass@2 over tasks, beside the un-augmented copy alone (what the app solves).
+
 `--csv` takes the official columns (source,question,answer,rating) or the benchmark files' (puzzle,solution).
 `--benchmarks` = every file of ../shared/benchmarks/sudoku; `--limit N` takes an evenly strided sample of N rows.
 """
@@ -24,9 +27,10 @@ import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from data.official_format import load_split  # noqa: E402
+from data.official_format import load_identifiers, load_split  # noqa: E402
 from data.sudoku_aug import encode  # noqa: E402
 from data.sudoku_csv import benchmark_files, read_sudoku_csv  # noqa: E402
+from trainer.arc_vote import arc_vote  # noqa: E402
 from trainer.evaluation import evaluate_arrays, evaluate_sudoku_views, strided  # noqa: E402
 from trainer.model_io import compile_network, load_model  # noqa: E402
 
@@ -88,8 +92,15 @@ def main(argv=None) -> dict:
             if not a.per_row:
                 r.pop("solved")
         else:
+            vote = cfg.task == "arc" and name.startswith(f"{a.data}:")
             r = evaluate_arrays(model, inputs, labels, pids, batch_size=a.batch_size, device=a.device,
-                                steps=a.steps or None, ignore_label_id=ignore, return_preds=a.per_row)
+                                steps=a.steps or None, ignore_label_id=ignore, return_preds=a.per_row or vote)
+            q = r.pop("q_halt_logits", None)
+            if vote:
+                names = load_identifiers(a.data)
+                r["arc_vote"] = arc_vote(inputs, labels, r["preds"], q, [names[int(i)] for i in pids])
+            if not a.per_row:
+                r.pop("preds", None)
         if a.per_row and "preds" in r:
             preds = r.pop("preds")
             r["solved"] = [bool(x) for x in ((preds == labels) | (labels == ignore)).all(-1)]
@@ -100,6 +111,12 @@ def main(argv=None) -> dict:
             views = f"  ({r['views']} views; view 0 alone {r['single_view_exact']:.4f})" if "views" in r else ""
             print(f"{name:40s} n={r['n']:5d}  exact {r['exact_accuracy']:.4f}{views}  token {r['token_accuracy']:.4f}  "
                   f"halting step {r['mean_halting_step']:.1f}  ({r['seconds']} s)\n    exact per step: {curve}", flush=True)
+            if "arc_vote" in r:
+                v = r["arc_vote"]
+                print(f"    ARC voting over augmentations, {v['tasks']} tasks: pass@1 {v['pass@1']:.4f}  pass@2 {v['pass@2']:.4f}"
+                      f"  (un-augmented copy alone: {v['original_exact']})")
+                for task, s in v["per_task"].items():
+                    print(f"      {task}: " + "  ".join(f"{m} {x:.2f}" for m, x in s.items()))
     out = {"model": info, "config": cfg.to_dict(), "limit": a.limit, "views": a.views, "results": results}
     if a.json:
         print(json.dumps(out, indent=1, default=str))

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import {
-  arcExactMatch, decodeArcGrid, encodeArcGrid, parseArcChallenges, parseArcSolutions, parseArcTask,
+  arcCanvasOf, arcExactMatch, assertFitsCanvas, decodeArcGrid, encodeArcGrid, parseArcChallenges, parseArcSolutions, parseArcTask,
   TASK_SHAPES, TaskInputError, TOKEN_MAPS, type ArcGrid,
 } from '../../src/core/tasks';
 
@@ -44,11 +44,36 @@ describe('ARC tokens (spec §3.3)', () => {
     expect(tw.slice(60).every((v) => v === 0)).toBe(true);
   });
   it('places a grid at an offset like the translation augmentation, within bounds only', () => {
-    const t = encodeArcGrid([[7]], 2, 3);
+    const t = encodeArcGrid([[7]], { rowOffset: 2, colOffset: 3 });
     expect(t[2 * 30 + 3]).toBe(9);
     expect(t[3 * 30 + 3]).toBe(1);
     expect(t[2 * 30 + 4]).toBe(1);
-    expect(() => encodeArcGrid([[7, 7]], 0, 29)).toThrow(/does not fit the 30×30 canvas/);
+    expect(() => encodeArcGrid([[7, 7]], { colOffset: 29 })).toThrow(/does not fit the 30×30 canvas/);
+  });
+  it('encodes and decodes on a smaller square canvas (a model whose seq_len is side²)', () => {
+    const grid = [
+      [1, 2, 3],
+      [4, 5, 6],
+    ];
+    const t = encodeArcGrid(grid, { canvas: 10 });
+    expect(t).toHaveLength(100);
+    expect(Array.from(t.slice(0, 5))).toEqual([3, 4, 5, 1, 0]);
+    expect(Array.from(t.slice(10, 15))).toEqual([6, 7, 8, 1, 0]);
+    expect(Array.from(t.slice(20, 25))).toEqual([1, 1, 1, 0, 0]);
+    expect(decodeArcGrid(t)).toEqual(grid);
+    const full = Array.from({ length: 10 }, (_, r) => Array.from({ length: 10 }, (_, c) => (r * c) % 10));
+    expect(decodeArcGrid(encodeArcGrid(full, { canvas: 10 }))).toEqual(full); // no EOS fits: the whole canvas
+    expect(() => encodeArcGrid([[1], [1], [1]], { canvas: 2 })).toThrow(/does not fit the 2×2 canvas/);
+    expect(() => assertFitsCanvas(full, 9, 'test input')).toThrow("test input is 10×10; this model's canvas is 9×9");
+  });
+  it('reads the canvas side from seq_len: squares of 1..30 only', () => {
+    expect(arcCanvasOf(900)).toBe(30);
+    expect(arcCanvasOf(100)).toBe(10);
+    expect(arcCanvasOf(1)).toBe(1);
+    expect(arcCanvasOf(81 * 12)).toBeNull();
+    expect(arcCanvasOf(961)).toBeNull(); // 31×31 is larger than any ARC grid
+    expect(arcCanvasOf(0)).toBeNull();
+    expect(() => decodeArcGrid(new Int32Array(99))).toThrow('ARC needs a square canvas of tokens (900 for 30×30), got 99');
   });
   it('encodes the reference test inputs exactly as the official builder did (io.json inputs)', () => {
     expect(reference.arc_grids).toHaveLength(2);
@@ -79,7 +104,7 @@ describe('ARC tokens (spec §3.3)', () => {
     const junk = new Int32Array(900).fill(12); // ids above 11 are not colours either
     expect(decodeArcGrid(junk)).toEqual([]);
     expect(decodeArcGrid(new Int32Array(900))).toEqual([]);
-    expect(() => decodeArcGrid(new Int32Array(899))).toThrow('ARC needs 900 tokens, got 899');
+    expect(() => decodeArcGrid(new Int32Array(899))).toThrow('ARC needs a square canvas of tokens (900 for 30×30), got 899');
   });
   it('has 12 tokens: PAD, EOS and ten colours', () => {
     expect(TOKEN_MAPS.arc).toHaveLength(TASK_SHAPES.arc.vocab_size);

@@ -178,3 +178,33 @@ describe('model card fields', async () => {
     expect(cardCommand({ command: 'x' })).toBe('x');
   });
 });
+
+describe('ARC preflight on a model canvas', async () => {
+  const { encodePuzzle, preflight } = await import('../../src/ui/solve/taskInput');
+  const { decodeArcGrid } = await import('../../src/core/tasks/arc');
+  type ModelInfo = import('../../src/worker/protocol').ModelInfo;
+  const model = (seq_len: number, puzzleRows?: Record<string, number>) =>
+    ({ id: 'm', name: 'arc', format: 'app', task: 'arc', config: { seq_len }, parameterCount: 0, embeddingRows: 0, bytes: 0, puzzleRows }) as unknown as ModelInfo;
+  const square = (n: number) => Array.from({ length: n }, () => Array.from({ length: n }, () => 3));
+  const puzzle = (input: number[][], output?: number[][]) => ({ name: 'abc', source: 'import', train: [], test: [{ input, output }] });
+
+  it('encodes on the model canvas and finds the task row by name', () => {
+    const p = puzzle(square(4), square(4));
+    const check = preflight('arc', p as never, model(100, { abc: 7 }));
+    expect(check).toEqual({ blockers: [], warnings: [], puzzleId: 7 });
+    const tokens = encodePuzzle('arc', p as never, 0, 100);
+    expect(tokens).toHaveLength(100);
+    expect(decodeArcGrid(tokens)).toEqual(square(4));
+  });
+  it('blocks an input larger than the canvas, warns for an output larger than it, refuses non-square models', () => {
+    expect(preflight('arc', puzzle(square(11)) as never, model(100, { abc: 1 })).blockers).toEqual([
+      "The test input is 11×11 but the loaded model's canvas is 10×10: it cannot read this grid. Load a model with a larger canvas (the official one is 30×30).",
+    ]);
+    expect(preflight('arc', puzzle(square(5), square(12)) as never, model(100, { abc: 1 })).warnings).toEqual([
+      "The expected output is 12×12, larger than the loaded model's 10×10 canvas, so the model cannot produce it.",
+    ]);
+    expect(preflight('arc', puzzle(square(30)) as never, model(900, { abc: 1 }))).toEqual({ blockers: [], warnings: [], puzzleId: 1 });
+    expect(preflight('arc', puzzle(square(3)) as never, model(81, { abc: 1 })).blockers).toEqual([]); // 9×9 canvas
+    expect(preflight('arc', puzzle(square(3)) as never, model(80)).blockers[0]).toMatch(/reads 80 cells per puzzle but a arc puzzle has a square canvas/);
+  });
+});

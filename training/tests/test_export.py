@@ -172,3 +172,21 @@ def test_init_from_reads_the_step_count_from_the_card_beside_an_older_app_file(r
     Trainer(RunSettings(data=data, **TINY), Steering(run_dir=warm, max_steps=1, quiet=True, init_from=str(app)))
     origin = json.loads((tmp_path / "warm" / "run.json").read_text())["init_from"]
     assert origin["trained_steps"] == 7 and origin["commands"] == ["python training/train.py ..."]
+
+
+def test_evaluate_scores_an_arc_split_with_official_voting(tmp_path):
+    import evaluate
+    from data.build_arc import build
+
+    data = str(tmp_path / "arc")
+    build(data, ["training"], "training", num_aug=3, canvas=6, seed=0, task_ids=["0d3d703e", "74dd1130"])
+    run_dir = str(tmp_path / "run")
+    tiny = {**TINY, "task": "arc", "halt_max_steps": 2}
+    Trainer(RunSettings(data=data, **tiny), Steering(run_dir=run_dir, max_steps=2, ckpt_every_s=1e9, quiet=True)).run()
+    r = evaluate.main(["--model", run_dir, "--data", data, "--json"])["results"][f"{data}:test"]
+    v = r["arc_vote"]
+    assert v["tasks"] == 2 and set(v["per_task"]) == {"0d3d703e", "74dd1130"}
+    assert r["n"] == 2 * 4  # one test input per task, original + 3 augmentations
+    # An untrained model: whatever it answers, pass@2 ≥ pass@1 and the single copy is scored on its own.
+    assert 0.0 <= v["pass@1"] <= v["pass@2"] <= 1.0 and v["original_exact"] is not None
+    assert "preds" not in r

@@ -70,22 +70,27 @@ def evaluate_arrays(act_model, inputs: np.ndarray, labels: np.ndarray, puzzle_id
                     batch_size: int = 256, device="cpu", steps: int | None = None, ignore_label_id: int = 0,
                     return_preds: bool = False) -> dict:
     """act_model: a `TrmACT` (or an `ACTLossHead`, whose `.model` is used). Arrays: [N, seq_len] tokens,
-    [N] identifiers. Labels equal to `ignore_label_id` are not scored."""
+    [N] identifiers. Labels equal to `ignore_label_id` are not scored. `return_preds` adds the last step's
+    predictions and q_halt logits."""
     act, was_training = _eval_mode(act_model)
     act.eval()
     n_sup = steps or act.config.halt_max_steps
     tally = _Tally(len(inputs), n_sup)
     final_preds = np.zeros(inputs.shape, np.int64)
+    final_q = np.zeros(len(inputs), np.float32)
     for lo, hi, k, preds, q_halt in _act_steps(act, inputs, puzzle_identifiers, batch_size, device, n_sup):
         p = preds.cpu().numpy()
+        q = q_halt.float().cpu().numpy()
         lab = labels[lo:hi].astype(np.int64)
-        tally.add(lo, k, p, lab, lab != ignore_label_id, q_halt.float().cpu().numpy())
+        tally.add(lo, k, p, lab, lab != ignore_label_id, q)
         if k == n_sup - 1:
             final_preds[lo:hi] = p
+            final_q[lo:hi] = q
     act.train(was_training)
     result = tally.result()
     if return_preds:
         result["preds"] = final_preds
+        result["q_halt_logits"] = final_q
     return result
 
 

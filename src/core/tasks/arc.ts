@@ -1,5 +1,6 @@
 // ARC-AGI: Kaggle JSON ⇄ grids ⇄ official tokens on the 30×30 canvas (spec §3.3: PAD 0, EOS 1,
 // colour c → c+2, an EOS border below and right of the grid) and the official crop that decodes them.
+// A model may use a smaller square canvas (its seq_len = side²): the same encoding on that side.
 import { TaskInputError } from './errors';
 
 /** Rows of colours 0..9; rectangular, 1..30 rows and columns. */
@@ -19,6 +20,18 @@ export interface ArcTask {
 }
 
 export const ARC_CANVAS = 30;
+
+/** The canvas side of an ARC model that reads `seqLen` cells: a square of side 1..30, else null. */
+export function arcCanvasOf(seqLen: number): number | null {
+  const side = Math.round(Math.sqrt(seqLen));
+  return side >= 1 && side <= ARC_CANVAS && side * side === seqLen ? side : null;
+}
+
+/** Throws unless `grid` (already a valid ARC grid) fits a canvas of side `canvas`. */
+export function assertFitsCanvas(grid: ArcGrid, canvas: number, where = 'ARC grid') {
+  if (grid.length > canvas || grid[0].length > canvas)
+    throw new TaskInputError(`${where} is ${grid.length}×${grid[0].length}; this model's canvas is ${canvas}×${canvas}`);
+}
 const PAD = 0;
 const EOS = 1;
 const COLOUR_OFFSET = 2;
@@ -58,19 +71,22 @@ function describe(v: unknown): string {
  * (0, 0 for test inputs), EOS on the row just below the grid (over its columns) and on the column just right
  * of it (over its rows) where those lie inside the canvas, the corner left PAD, PAD everywhere else.
  */
-export function encodeArcGrid(grid: ArcGrid, rowOffset = 0, colOffset = 0): Int32Array {
+export function encodeArcGrid(
+  grid: ArcGrid,
+  { canvas = ARC_CANVAS, rowOffset = 0, colOffset = 0 }: { canvas?: number; rowOffset?: number; colOffset?: number } = {},
+): Int32Array {
   assertArcGrid(grid);
   const rows = grid.length;
   const cols = grid[0].length;
-  if (rowOffset < 0 || colOffset < 0 || rowOffset + rows > ARC_CANVAS || colOffset + cols > ARC_CANVAS)
-    throw new TaskInputError(`ARC grid ${rows}×${cols} at offset (${rowOffset}, ${colOffset}) does not fit the 30×30 canvas`);
-  const tokens = new Int32Array(ARC_CANVAS * ARC_CANVAS).fill(PAD);
+  if (rowOffset < 0 || colOffset < 0 || rowOffset + rows > canvas || colOffset + cols > canvas)
+    throw new TaskInputError(`ARC grid ${rows}×${cols} at offset (${rowOffset}, ${colOffset}) does not fit the ${canvas}×${canvas} canvas`);
+  const tokens = new Int32Array(canvas * canvas).fill(PAD);
   for (let r = 0; r < rows; r++)
-    for (let c = 0; c < cols; c++) tokens[(rowOffset + r) * ARC_CANVAS + colOffset + c] = grid[r][c] + COLOUR_OFFSET;
+    for (let c = 0; c < cols; c++) tokens[(rowOffset + r) * canvas + colOffset + c] = grid[r][c] + COLOUR_OFFSET;
   const eosRow = rowOffset + rows;
   const eosCol = colOffset + cols;
-  if (eosRow < ARC_CANVAS) for (let c = colOffset; c < eosCol; c++) tokens[eosRow * ARC_CANVAS + c] = EOS;
-  if (eosCol < ARC_CANVAS) for (let r = rowOffset; r < eosRow; r++) tokens[r * ARC_CANVAS + eosCol] = EOS;
+  if (eosRow < canvas) for (let c = colOffset; c < eosCol; c++) tokens[eosRow * canvas + c] = EOS;
+  if (eosCol < canvas) for (let r = rowOffset; r < eosRow; r++) tokens[r * canvas + eosCol] = EOS;
   return tokens;
 }
 
@@ -80,14 +96,16 @@ export function encodeArcGrid(grid: ArcGrid, rowOffset = 0, colOffset = 0): Int3
  * ties keep the earlier (shorter) rectangle. Returns [] when the top-left cell is not a colour.
  */
 export function decodeArcGrid(tokens: ArrayLike<number>): ArcGrid {
-  if (tokens.length !== ARC_CANVAS * ARC_CANVAS) throw new TaskInputError(`ARC needs 900 tokens, got ${tokens.length}`);
+  const canvas = arcCanvasOf(tokens.length);
+  if (canvas === null)
+    throw new TaskInputError(`ARC needs a square canvas of tokens (900 for 30×30), got ${tokens.length}`);
   let maxArea = 0;
   let bestRows = 0;
   let bestCols = 0;
-  let width = ARC_CANVAS;
-  for (let rows = 1; rows <= ARC_CANVAS; rows++) {
+  let width = canvas;
+  for (let rows = 1; rows <= canvas; rows++) {
     for (let c = 0; c < width; c++) {
-      const t = tokens[(rows - 1) * ARC_CANVAS + c];
+      const t = tokens[(rows - 1) * canvas + c];
       if (t < 2 || t > 11) {
         width = c;
         break;
@@ -101,7 +119,7 @@ export function decodeArcGrid(tokens: ArrayLike<number>): ArcGrid {
   }
   const grid: ArcGrid = [];
   for (let r = 0; r < bestRows; r++)
-    grid.push(Array.from({ length: bestCols }, (_, c) => tokens[r * ARC_CANVAS + c] - COLOUR_OFFSET));
+    grid.push(Array.from({ length: bestCols }, (_, c) => tokens[r * canvas + c] - COLOUR_OFFSET));
   return grid;
 }
 

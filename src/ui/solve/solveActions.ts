@@ -17,7 +17,7 @@ export function startSolve(force = false): string | null {
   if (check.warnings.length && !force) return check.warnings.join(' ');
   let tokens: Int32Array;
   try {
-    tokens = encodePuzzle(task, puzzle, testIndex);
+    tokens = encodePuzzle(task, puzzle, testIndex, model!.config.seq_len);
   } catch (e) {
     return (e as Error).message;
   }

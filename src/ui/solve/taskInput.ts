@@ -2,7 +2,7 @@
 import type { TaskKind } from '../../core/config';
 import { encodeSudoku, sudokuConflicts } from '../../core/tasks/sudoku';
 import { encodeMaze, parseMaze } from '../../core/tasks/maze';
-import { encodeArcGrid } from '../../core/tasks/arc';
+import { arcCanvasOf, encodeArcGrid, type ArcGrid } from '../../core/tasks/arc';
 import type { ModelInfo } from '../../worker/protocol';
 import type { ArcPuzzle, MazeText, PuzzleOf } from '../store/puzzles';
 import { mazeProblems, mazeToText } from '../maze/mazeText';
@@ -30,7 +30,18 @@ export function preflight(task: TaskKind, puzzle: PuzzleOf[TaskKind], model: Mod
     blockers.push(...mazeProblems(puzzle as MazeText));
   } else {
     const arc = puzzle as ArcPuzzle;
-    if (!arc.test[testIndex]) blockers.push('The task has no test input.');
+    const test = arc.test[testIndex];
+    if (!test) blockers.push('The task has no test input.');
+    const canvas = model ? arcCanvasOf(model.config.seq_len) : null;
+    const larger = (g: ArcGrid) => canvas !== null && (g.length > canvas || g[0].length > canvas);
+    if (canvas !== null && test && larger(test.input))
+      blockers.push(
+        `The test input is ${test.input.length}×${test.input[0].length} but the loaded model's canvas is ${canvas}×${canvas}: it cannot read this grid. Load a model with a larger canvas (the official one is 30×30).`,
+      );
+    else if (canvas !== null && test?.output && larger(test.output))
+      warnings.push(
+        `The expected output is ${test.output.length}×${test.output[0].length}, larger than the loaded model's ${canvas}×${canvas} canvas, so the model cannot produce it.`,
+      );
     const row = model?.puzzleRows?.[arc.name];
     if (row !== undefined) puzzleId = row;
     else if (model)
@@ -38,9 +49,9 @@ export function preflight(task: TaskKind, puzzle: PuzzleOf[TaskKind], model: Mod
         `The model has no puzzle embedding for "${arc.name}" (it was not trained on this task), so it runs with the blank embedding and its answer will be meaningless (spec §7).`,
       );
   }
-  if (model && model.config.seq_len !== expectedSeqLen(task))
+  if (model && !seqLenFits(task, model.config.seq_len))
     blockers.push(
-      `The loaded model reads ${model.config.seq_len} cells per puzzle but a ${task} puzzle has ${expectedSeqLen(task)}; load a ${task} model.`,
+      `The loaded model reads ${model.config.seq_len} cells per puzzle but a ${task} puzzle has ${task === 'arc' ? 'a square canvas of up to 900 (30×30)' : expectedSeqLen(task)}; load a ${task} model.`,
     );
   return { blockers, warnings, puzzleId };
 }
@@ -49,8 +60,14 @@ export function expectedSeqLen(task: TaskKind): number {
   return task === 'sudoku' ? 81 : 900;
 }
 
-export function encodePuzzle(task: TaskKind, puzzle: PuzzleOf[TaskKind], testIndex = 0): Int32Array {
+/** ARC models may use a smaller square canvas than the official 30×30; Sudoku and maze sizes are fixed. */
+function seqLenFits(task: TaskKind, seqLen: number): boolean {
+  return task === 'arc' ? arcCanvasOf(seqLen) !== null : seqLen === expectedSeqLen(task);
+}
+
+/** The model's input tokens; `seqLen` (the model's) sets the ARC canvas. */
+export function encodePuzzle(task: TaskKind, puzzle: PuzzleOf[TaskKind], testIndex = 0, seqLen = expectedSeqLen(task)): Int32Array {
   if (task === 'sudoku') return encodeSudoku(puzzle as number[]);
   if (task === 'maze') return encodeMaze(parseMaze(mazeToText(puzzle as MazeText)));
-  return encodeArcGrid((puzzle as ArcPuzzle).test[testIndex].input);
+  return encodeArcGrid((puzzle as ArcPuzzle).test[testIndex].input, { canvas: arcCanvasOf(seqLen) ?? undefined });
 }

@@ -1,7 +1,7 @@
 // Correctness of a predicted answer, per task: rule violations always, wrong cells where the solution is known.
 import { checkSudoku, decodeSudoku, encodeSudoku, solveSudoku } from '../../core/tasks/sudoku';
 import { checkMazePath, decodeMaze, encodeMaze, parseMaze, solveMaze } from '../../core/tasks/maze';
-import { arcExactMatch, decodeArcGrid, encodeArcGrid, type ArcGrid } from '../../core/tasks/arc';
+import { arcCanvasOf, arcExactMatch, decodeArcGrid, encodeArcGrid, type ArcGrid } from '../../core/tasks/arc';
 import { TOKEN_MAPS } from '../../core/tasks';
 import type { TaskKind } from '../../core/config';
 import type { Run } from '../store/solveSlice';
@@ -33,7 +33,7 @@ export function expectedTokens(run: Run): Int32Array | null {
       return solved ? encodeMaze(solved) : null;
     }
     const out = (run.puzzle as ArcPuzzle).test[run.testIndex]?.output;
-    return out ? encodeArcGrid(out) : null;
+    return out ? encodeArcGrid(out, { canvas: arcCanvasOf(run.tokens.length) ?? undefined }) : null;
   } catch {
     return null;
   }
