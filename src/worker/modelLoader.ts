@@ -3,6 +3,7 @@
 import type { ModelBundle } from '../core/bundle';
 import { expectedShapes } from '../core/config';
 import { loadAppModel } from '../core/weights/app-format';
+import { parseCopyName } from '../core/tasks/arc-votes';
 import { loadOfficialBundle, MAX_WHOLE_PUZZLE_TABLE_ROWS, readTorchCheckpoint, type TorchCheckpoint } from '../core/weights/torch';
 import { modelByteLength, type ConfirmRequest, type ConfirmedShape, type ModelBytes, type ModelInfo, type ModelSource } from './protocol';
 
@@ -102,11 +103,15 @@ export async function describeModel(id: string, source: ModelSource, b: ModelBun
     if (key !== 'puzzle_emb.weights') parameterCount += shape.reduce((a, s) => a * s, 1);
   const embeddingRows = b.config.puzzle_emb_ndim > 0 ? b.config.num_puzzle_identifiers : 0;
   let puzzleRows: Record<string, number> | undefined;
+  let puzzleCopies: Record<string, number> | undefined;
   if (b.puzzleNames) {
     puzzleRows = {};
-    b.puzzleNames.forEach((name, row) => {
-      if (name && !name.includes('|||') && !(name in puzzleRows!)) puzzleRows![name] = row;
-    });
+    puzzleCopies = {};
+    for (const [row, name] of b.puzzleNames.entries()) {
+      if (name && !name.includes('|||') && !(name in puzzleRows)) puzzleRows[name] = row;
+      const task = name && name !== '<blank>' ? parseCopyName(name)?.task : undefined;
+      if (task) puzzleCopies[task] = (puzzleCopies[task] ?? 0) + 1;
+    }
   }
   const card = b.card ?? (source.format === 'official' ? { name: source.name, description: 'Official-format checkpoint (step_N)' } : undefined);
   return {
@@ -120,5 +125,6 @@ export async function describeModel(id: string, source: ModelSource, b: ModelBun
     embeddingRows,
     bytes: modelByteLength(source.bytes),
     puzzleRows,
+    puzzleCopies,
   };
 }

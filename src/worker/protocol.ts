@@ -4,7 +4,8 @@ import type { ModelCard } from '../core/bundle';
 import type { StepTrace } from '../core/trace';
 
 export type EnginePreference = 'auto' | 'cpu';
-/** Sudoku test-time views (src/core/tasks/sudoku-views.ts): a count, or 'auto' = AUTO_VIEWS on WebGPU, 1 on the CPU reference. */
+/** Tries side by side (src/worker/tries.ts): Sudoku test-time views or ARC voting copies; a count, or 'auto' =
+ * AUTO_VIEWS Sudoku views / every copy of the ARC task on WebGPU, 1 on the CPU reference. */
 export type ViewsPreference = 'auto' | number;
 /** Views side by side cost a GPU little more than one; on the CPU reference each costs a whole solve. */
 export const AUTO_VIEWS = 8;
@@ -54,6 +55,8 @@ export interface ModelInfo {
   bytes: number;
   /** ARC: row of each original (un-augmented) task name the model was trained on. */
   puzzleRows?: Record<string, number>;
+  /** ARC: how many rows (the original and its augmented copies) each of those tasks has. */
+  puzzleCopies?: Record<string, number>;
 }
 
 export interface ConfirmRequest {
@@ -74,7 +77,7 @@ export type ToWorker =
       steps: number;
       recordInner: boolean;
       engine: EnginePreference;
-      /** Ignored for tasks other than Sudoku. */
+      /** Sudoku views or ARC copies; ignored for mazes. */
       views: ViewsPreference;
     }
   /** Answer to 'needs-confirmation': the n/T the user chose, or null to give up the load. */

@@ -1,11 +1,11 @@
 /// <reference lib="webworker" />
 // The solver worker: parses models, hosts the engines, streams supervision steps back to the page.
 import type { ModelBundle } from '../core/bundle';
-import { mergeSudokuViews, sudokuViews, viewSudokuBatch } from '../core/tasks/sudoku-views';
 import type { StepTrace } from '../core/trace';
 import { chooseEngine, willUseWebGpu, type ChosenEngine } from './engines';
 import { describeModel, parseModel, NeedsConfirmation } from './modelLoader';
-import { AUTO_VIEWS, type ConfirmedShape, type EnginePreference, type FromWorker, type ModelSource, type ToWorker, type ViewsPreference } from './protocol';
+import type { ConfirmedShape, EnginePreference, FromWorker, ModelSource, ToWorker } from './protocol';
+import { makeTries, triesWanted } from './tries';
 
 declare const self: DedicatedWorkerGlobalScope;
 
@@ -70,23 +70,17 @@ async function solve(msg: Extract<ToWorker, { type: 'solve' }>, abort: AbortCont
     }
     const bundle = models.get(msg.modelId);
     if (!bundle) throw new Error('That model is no longer loaded; load it again.');
-    const viewCount = bundle.config.task === 'sudoku' ? await resolveViews(msg.views, msg.engine) : 1;
-    const chosen = await engineFor(msg.modelId, msg.engine, viewCount);
-    send({ type: 'engine', requestId, kind: chosen.kind, notice: chosen.notice, views: viewCount });
-    const views = viewCount > 1 ? sudokuViews(viewCount) : null;
+    const count = triesWanted(bundle, msg.puzzleIds[0], msg.views, await willUseWebGpu(msg.engine));
+    const tries = makeTries(bundle, msg.tokens, msg.puzzleIds, count);
+    const chosen = await engineFor(msg.modelId, msg.engine, tries.count);
+    send({ type: 'engine', requestId, kind: chosen.kind, notice: chosen.notice, views: tries.count });
     let haltStep = 0;
     const onStep = (step: StepTrace) => {
-      // engines may reuse their buffers: send a private copy (merging views makes one)
-      const out = views ? mergeSudokuViews(step, views, msg.tokens, bundle.config.vocab_size) : cloneStep(step);
+      const out = tries.merge(step);
       if (!haltStep && out.qHalt[0] > 0) haltStep = out.step;
       send({ type: 'step', requestId, step: out }, stepBuffers(out));
     };
-    const trace = await chosen.engine.solve(
-      views
-        ? { tokens: viewSudokuBatch(msg.tokens, views), puzzleIds: new Int32Array(viewCount).fill(msg.puzzleIds[0]) }
-        : { tokens: msg.tokens, puzzleIds: msg.puzzleIds },
-      { steps: msg.steps, recordInner: msg.recordInner, signal: abort.signal, onStep },
-    );
+    const trace = await chosen.engine.solve(tries.input, { steps: msg.steps, recordInner: msg.recordInner && !tries.dropsInner, signal: abort.signal, onStep });
     send({ type: 'done', requestId, haltStep, cancelled: !!trace.cancelled || abort.signal.aborted });
   } catch (e) {
     if (abort.signal.aborted) send({ type: 'done', requestId, haltStep: 0, cancelled: true });
@@ -94,22 +88,6 @@ async function solve(msg: Extract<ToWorker, { type: 'solve' }>, abort: AbortCont
   } finally {
     solves.delete(requestId);
   }
-}
-
-async function resolveViews(pref: ViewsPreference, engine: EnginePreference): Promise<number> {
-  if (pref !== 'auto') return pref;
-  return (await willUseWebGpu(engine)) ? AUTO_VIEWS : 1;
-}
-
-function cloneStep(s: StepTrace): StepTrace {
-  return {
-    step: s.step,
-    preds: s.preds.slice(),
-    confidence: s.confidence.slice(),
-    qHalt: s.qHalt.slice(),
-    qContinue: s.qContinue.slice(),
-    inner: s.inner?.map((i) => ({ ...i, preds: i.preds.slice(), yNorm: i.yNorm.slice(), zNorm: i.zNorm.slice() })),
-  };
 }
 
 function stepBuffers(s: StepTrace): Transferable[] {

@@ -60,3 +60,16 @@ def test_small_build_identifiers_and_splits(tmp_path):
             want_out = np.array(solutions[task]["test"][k]["output"])
             assert (inverse_augment_grid(crop(te["inputs"][e], 12), name) == want_in).all()
             assert (inverse_augment_grid(crop(te["labels"][e], 12), name) == want_out).all()
+
+
+def test_augmentation_fixture_shared_with_the_app():
+    """tests/fixtures/arc-augment.json: the app (src/core/tasks/arc-votes.ts) augments and restores these grids."""
+    from conftest import FIXTURES
+
+    fx = json.loads((FIXTURES / "arc-augment.json").read_text())
+    grid = np.array(fx["grid"], np.uint8)
+    assert sorted(parse_name(c["name"])[1] for c in fx["cases"]) == list(range(8))
+    for case in fx["cases"]:
+        _, tid, perm = parse_name(case["name"])
+        assert augment_grid(grid, tid, perm).tolist() == case["augmented"]
+        assert (inverse_augment_grid(np.array(case["augmented"]), case["name"]) == grid).all()

@@ -3,7 +3,7 @@ import { useEffect, useState } from 'react';
 import { useStore } from '../store';
 import { Button } from '../common/Button';
 import { Notice } from '../common/Notice';
-import { VIEW_CHOICES } from '../store/settingsSlice';
+import { VIEW_CHOICES, VOTE_CHOICES } from '../store/settingsSlice';
 import type { ViewsPreference } from '../../worker/protocol';
 import { AUTO_VIEWS } from '../../worker/protocol';
 import { preflight } from './taskInput';
@@ -21,6 +21,9 @@ export function SolveBar() {
   const setSetting = useStore((s) => s.setSetting);
   const engineChoice = useStore((s) => s.settings.engine);
   const views = useStore((s) => s.settings.sudokuViews);
+  const votes = useStore((s) => s.settings.arcVotes);
+  const arcName = task === 'arc' ? (puzzle as { name: string }).name : '';
+  const copies = model?.puzzleCopies?.[arcName] ?? 0;
   const check = preflight(task, puzzle, model, arcTest);
   useEffect(() => {
     setMessage(null); // a message about the previous puzzle or model no longer applies
@@ -71,6 +74,23 @@ export function SolveBar() {
               {VIEW_CHOICES.map((v) => (
                 <option key={v} value={String(v)}>
                   {v === 'auto' ? `auto (${AUTO_VIEWS} on WebGPU, 1 on CPU)` : v === 1 ? '1 (as given)' : v}
+                </option>
+              ))}
+            </select>
+          </label>
+        )}
+        {task === 'arc' && copies > 1 && (
+          <label className="text-sm flex items-center gap-1" title="The model learnt this task under colour permutations and rotations/flips, one embedding row per copy. Every copy solves the test input as it sees it; the answers, mapped back, vote (the official ARC scoring).">
+            Votes
+            <select
+              aria-label="Votes: augmented copies of the task solved side by side"
+              value={String(votes)}
+              onChange={(e) => setSetting('arcVotes', (e.target.value === 'auto' ? 'auto' : Number(e.target.value)) as ViewsPreference)}
+              className="bg-slate-800 border border-slate-700 rounded px-1 py-0.5"
+            >
+              {VOTE_CHOICES.map((v) => (
+                <option key={v} value={String(v)}>
+                  {v === 'auto' ? `auto (all ${copies} on WebGPU, 1 on CPU)` : v === 1 ? '1 (as given)' : Math.min(Number(v), copies)}
                 </option>
               ))}
             </select>

@@ -32,7 +32,7 @@ export function startSolve(force = false): string | null {
       steps,
       recordInner: s.settings.recordInner,
       engine: s.settings.engine,
-      views: s.settings.sudokuViews,
+      views: task === 'arc' ? s.settings.arcVotes : s.settings.sudokuViews,
     },
     {
       onEngine: (kind, notice, views) => useStore.getState().patchRun(task, requestId, { engine: kind, engineNotice: notice, views }),

@@ -12,6 +12,8 @@ export interface Settings {
   engine: EnginePreference;
   /** Sudoku: test-time views solved side by side (src/core/tasks/sudoku-views.ts). */
   sudokuViews: ViewsPreference;
+  /** ARC: augmented copies of the task that vote (src/core/tasks/arc-votes.ts). */
+  arcVotes: ViewsPreference;
   recordInner: boolean;
   /** Playback speed in supervision steps per second. */
   speed: number;
@@ -35,6 +37,7 @@ export const DEFAULT_SETTINGS: Settings = {
   task: 'sudoku',
   engine: 'auto',
   sudokuViews: 'auto',
+  arcVotes: 'auto',
   recordInner: true,
   speed: 4,
   mazeTool: 'wall',
@@ -46,11 +49,13 @@ export const DEFAULT_SETTINGS: Settings = {
 };
 
 export const VIEW_CHOICES: readonly ViewsPreference[] = ['auto', 1, 4, 8, 16];
+export const VOTE_CHOICES: readonly ViewsPreference[] = ['auto', 1, 8, 32];
 
 /** Persisted settings over the defaults; a value this version does not offer falls back to its default. */
 export function restoreSettings(saved: Partial<Settings> | undefined): Settings {
   const settings = { ...DEFAULT_SETTINGS, ...(saved ?? {}) };
   if (!VIEW_CHOICES.includes(settings.sudokuViews)) settings.sudokuViews = DEFAULT_SETTINGS.sudokuViews;
+  if (!VOTE_CHOICES.includes(settings.arcVotes)) settings.arcVotes = DEFAULT_SETTINGS.arcVotes;
   return settings;
 }
 

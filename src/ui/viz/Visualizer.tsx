@@ -41,7 +41,9 @@ export function Visualizer() {
   );
 }
 
-function viewsSummary(v: ViewsOfStep): string {
+function viewsSummary(task: Run['task'], v: ViewsOfStep): string {
+  if (task === 'arc')
+    return `${v.valid[0]} of ${v.count} copies vote for this answer; shown: ${v.shown[0] === 0 ? 'the task as given' : `copy ${v.shown[0] + 1} (mapped back)`}; confidence = share of copies that agree on a cell`;
   const valid = v.valid[0] === 0 ? 'no try obeys the rules yet' : `${v.valid[0]} of ${v.count} tries obey the rules`;
   return `${valid}; shown: ${v.shown[0] === 0 ? 'the puzzle as given' : `try ${v.shown[0] + 1} (mapped back)`}`;
 }
@@ -102,7 +104,7 @@ function RunView({ run }: { run: Run }) {
         <strong>{stepLabel[0].toUpperCase() + stepLabel.slice(1)}:</strong> {ev.summary} · {changedCount} cells changed · mean confidence{' '}
         <span data-testid="mean-confidence" data-value={meanConf}>{meanConf.toFixed(3)}</span>
         {ev.details.length > 0 && <span className="text-slate-400"> · {ev.details.slice(0, 3).join('; ')}</span>}
-        {step.views && <span className="text-slate-400" data-testid="views-summary"> · {viewsSummary(step.views)}</span>}
+        {step.views && <span className="text-slate-400" data-testid="views-summary"> · {viewsSummary(run.task, step.views)}</span>}
       </div>
       <div className="flex flex-wrap gap-4 items-start">
         <figure className="flex flex-col gap-1 flex-1 min-w-[13rem] max-w-[21rem]">
@@ -118,7 +120,7 @@ function RunView({ run }: { run: Run }) {
           />
         </figure>
         <figure className="flex flex-col gap-1 flex-1 min-w-[13rem] max-w-[21rem]">
-          <figcaption className="text-xs text-slate-400">Confidence (softmax of the argmax), step {idx + 1}</figcaption>
+          <figcaption className="text-xs text-slate-400">{step.views && run.task === 'arc' ? 'Agreement (share of copies with this cell)' : 'Confidence (softmax of the argmax)'}, step {idx + 1}</figcaption>
           <GridCanvas
             rows={rows}
             cols={cols}
