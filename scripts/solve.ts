@@ -5,7 +5,8 @@
 // answer and q_halt, then whether the final answer obeys the rules. --json prints the whole trace instead.
 // `--csv <file> [--limit N] [--batch 16]` (Sudoku) solves a whole CSV in batches and prints the accuracy the
 // way training/evaluate.py does, on the same rows. `--views N` (Sudoku) solves N test-time views of each puzzle
-// side by side and answers with the first that obeys the rules (src/core/tasks/sudoku-views.ts), as the app does.
+// side by side and answers with the first that obeys the rules (src/core/tasks/sudoku-views.ts), as the app does;
+// for ARC it solves N augmented copies of the task (`--puzzle-id <task name>`) and answers by their vote.
 import { existsSync, readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -14,10 +15,10 @@ import type { TaskKind } from '../src/core/config';
 import { CpuEngine } from '../src/core/reference';
 import {
   arcCanvasOf, assertFitsCanvas, checkMazePath, checkSudoku, decodeArcGrid, decodeMaze, decodeSudoku, encodeArcGrid, encodeMaze, encodeSudoku,
-  formatMaze, formatSudokuPretty, parseMaze, parseSudoku, parseSudokuCsv, assertArcGrid, mergeSudokuViews,
-  mergeSudokuViewTrace, sudokuViews, viewSudokuBatch,
+  formatMaze, formatSudokuPretty, parseMaze, parseSudoku, parseSudokuCsv, assertArcGrid, sudokuViews,
 } from '../src/core/tasks';
-import type { StepTrace, Trace, TrmEngine } from '../src/core/trace';
+import type { StepTrace, Trace, TrmEngine, ViewsOfStep } from '../src/core/trace';
+import { makeTries, triesWanted, type Tries } from '../src/worker/tries';
 import { loadAppModel } from '../src/core/weights/app-format';
 import { loadOfficialBundle } from '../src/core/weights/torch';
 import { openFileSource } from '../src/core/weights/torch/node-source';
@@ -134,25 +135,27 @@ async function main(): Promise<void> {
   const { bundle, puzzleId } = await loadModel(values.model, task, values.yaml, requestedId);
   if (bundle.config.task !== task) console.error(`note: the model was trained for ${bundle.config.task}; solving as ${task}`);
   const tokens = codec.encode(bundle.config.seq_len);
-  const views = sudokuViews(viewsArg(values.views, task));
-  const V = views.length;
+  const wanted = viewsArg(values.views, task);
+  const tries = makeTries(bundle, tokens, Int32Array.of(puzzleId), triesWanted(bundle, puzzleId, wanted, true));
+  const V = tries.count;
+  if (V < wanted) console.error(`note: the model has ${V} ${V === 1 ? 'copy' : 'copies'} of this ARC task; voting with ${V}`);
   const { engine, device, label } = await makeEngine(values.backend!, bundle, V);
   const steps = values.steps ? Number(values.steps) : bundle.config.halt_max_steps;
   const t0 = performance.now();
+  const describeTries = (v: ViewsOfStep) =>
+    task === 'arc' ? `  ${v.valid[0]} of ${V} copies vote for it, showing copy ${v.shown[0]}` : `  ${v.valid[0]} of ${V} views obey the rules, showing view ${v.shown[0]}`;
   const onStep = values.json
     ? undefined
     : (raw: StepTrace) => {
-        const s = V > 1 ? mergeSudokuViews(raw, views, tokens, bundle.config.vocab_size) : raw;
-        const v = s.views ? `  ${s.views.valid[0]} of ${V} views obey the rules, showing view ${s.views.shown[0]}` : '';
-        console.log(`\nstep ${s.step}  q_halt ${s.qHalt[0].toFixed(3)} (${s.qHalt[0] > 0 ? 'would halt' : 'continue'})${v}  ${(performance.now() - t0).toFixed(0)} ms`);
+        const s = tries.merge(raw);
+        console.log(`\nstep ${s.step}  q_halt ${s.qHalt[0].toFixed(3)} (${s.qHalt[0] > 0 ? 'would halt' : 'continue'})${s.views ? describeTries(s.views) : ''}  ${(performance.now() - t0).toFixed(0)} ms`);
         console.log(codec.show(s.preds));
       };
-  if (!values.json) console.log(`${label}: ${values.model}, ${task}, ${steps} steps${V > 1 ? `, ${V} views` : ''}`);
+  if (!values.json) console.log(`${label}: ${values.model}, ${task}, ${steps} steps${V > 1 ? `, ${V} ${task === 'arc' ? 'voting copies' : 'views'}` : ''}`);
   try {
-    const input = V > 1 ? viewSudokuBatch(tokens, views) : tokens;
     // Early halting stops when every row says halt: with views that is every view, as rows run together.
-    const raw = await engine.solve({ tokens: input, puzzleIds: new Int32Array(V).fill(puzzleId) }, { steps, onStep, earlyHalt: values['early-halt'], recordLogits: values.json });
-    const trace = V > 1 ? mergeSudokuViewTrace(raw, views, tokens) : raw;
+    const raw = await engine.solve(tries.input, { steps, onStep, earlyHalt: values['early-halt'], recordLogits: values.json });
+    const trace = V > 1 ? mergedTrace(raw, tries) : raw;
     const last = trace.steps[trace.steps.length - 1];
     if (values.json) console.log(JSON.stringify(traceJson(trace)));
     else if (last) console.log(`\nfinal answer after step ${last.step}: ${codec.verdict(last.preds)}; halting head first said halt at step ${trace.haltStep[0] || 'never'}`);
@@ -162,11 +165,18 @@ async function main(): Promise<void> {
   }
 }
 
-/** --views as a count of test-time views (more than 1 only for Sudoku); exits with the usage on anything else. */
+/** The trace of one puzzle from the trace of its tries; halting read from the merged q_halt. */
+function mergedTrace(trace: Trace, tries: Tries): Trace {
+  const steps = trace.steps.map((s) => tries.merge(s));
+  const halt = steps.find((s) => s.qHalt[0] > 0);
+  return { batch: 1, seqLen: trace.seqLen, vocab: trace.vocab, steps, haltStep: Int32Array.of(halt?.step ?? 0), ...(trace.cancelled ? { cancelled: true } : {}) };
+}
+
+/** --views as a count of tries (Sudoku views, ARC voting copies; 1 for mazes); exits with the usage on anything else. */
 function viewsArg(text: string | undefined, task: TaskKind): number {
   const n = Number(text);
-  if (!Number.isInteger(n) || n < 1 || (n > 1 && task !== 'sudoku')) {
-    console.error(`--views takes a positive integer, and more than 1 only for Sudoku (got ${text} for ${task})\n${USAGE}`);
+  if (!Number.isInteger(n) || n < 1 || (n > 1 && task === 'maze')) {
+    console.error(`--views takes a positive integer, and more than 1 only for Sudoku (views) and ARC (voting copies) (got ${text} for ${task})\n${USAGE}`);
     process.exit(2);
   }
   return n;
