@@ -1,5 +1,5 @@
 import { test, expect } from '@playwright/test';
-import { openApp, shot, watchConsole } from './helpers';
+import { openApp, shot, useCpuEngine, watchConsole } from './helpers';
 
 const TASK = {
   train: [
@@ -49,5 +49,32 @@ test('import an ARC task, reject malformed JSON and oversized grids, open a gall
   await expect(page.getByRole('textbox', { name: 'Task name' })).toHaveValue('007bbfb7');
   await expect(page.getByRole('button', { name: /^Edit Test 1 expected output \(9×9\)/ })).toBeVisible();
   await shot(page, info, 'arc-editor');
+  expect(problems).toEqual([]);
+});
+
+test('ARC votes: the shipped model’s augmented copies of a task solve side by side and vote', async ({ page }, info) => {
+  test.setTimeout(300_000); // 8 copies × 16 steps of the 900-cell model on the CPU reference
+  const problems = watchConsole(page);
+  await openApp(page);
+  await page.getByRole('tab', { name: 'ARC' }).click();
+  await expect(page.getByTestId('model-card')).toContainText('30×30 canvas', { timeout: 60_000 });
+  await useCpuEngine(page);
+  await page.getByRole('button', { name: 'Gallery…' }).click();
+  await page.getByLabel('Set').selectOption('evaluation');
+  await page.getByLabel('only tasks the model knows').check();
+  await expect(page.getByRole('button', { name: /^Open task .* \(the model knows it\)$/ })).toHaveCount(4); // models/arc.json
+  await page.getByRole('button', { name: 'Open task 00576224 (the model knows it)' }).click();
+  const votes = page.getByRole('combobox', { name: /^Votes/ });
+  await expect(votes.getByRole('option', { name: 'auto (all 17 on WebGPU, 1 on CPU)' })).toHaveCount(1); // original + 16 copies
+  await votes.selectOption('8');
+  await page.getByRole('checkbox', { name: /Record every recursion call/ }).uncheck();
+  await page.getByRole('button', { name: 'Solve', exact: true }).click();
+  const progress = page.getByTestId('solve-progress');
+  await expect(progress).toContainText('Done: 16 of 16 steps', { timeout: 240_000 });
+  await expect(progress).toContainText('8 voting copies');
+  await page.getByRole('slider', { name: 'Supervision step' }).fill('16');
+  await expect(page.getByTestId('views-summary')).toContainText(/^ · [1-8] of 8 copies vote for this answer/);
+  await expect(page.getByText('Agreement (share of copies with this cell), step 16')).toBeVisible();
+  await shot(page, info, 'arc-votes');
   expect(problems).toEqual([]);
 });

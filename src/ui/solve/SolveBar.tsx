@@ -102,7 +102,7 @@ export function SolveBar() {
               <div className="text-sm" role="status" aria-live="polite" data-testid="solve-progress">
                 {running ? `Step ${done} of ${run.totalSteps}` : run.status === 'done' ? `Done: ${done} of ${run.totalSteps} steps` : run.status === 'cancelled' ? `Cancelled after step ${done} of ${run.totalSteps}` : 'Failed'}
                 {run.engine && <span className="text-slate-400"> · {run.engine === 'webgpu' ? 'WebGPU' : 'CPU reference'}</span>}
-                {(run.views ?? 1) > 1 && <span className="text-slate-400"> · {run.views} tries</span>}
+                {(run.views ?? 1) > 1 && <span className="text-slate-400"> · {run.views} {run.task === 'arc' ? 'voting copies' : 'tries'}</span>}
               </div>
               <progress className="w-full h-1.5 accent-sky-500" max={run.totalSteps} value={done} aria-label="Supervision steps done" />
             </>

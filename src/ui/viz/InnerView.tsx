@@ -3,9 +3,11 @@
 import type { InnerTrace } from '../../core/trace';
 import { useStore } from '../store';
 
-export function InnerView({ inner, changedCounts }: { inner: InnerTrace[] | undefined; changedCounts: number[] }) {
+export function InnerView({ inner, changedCounts, voted }: { inner: InnerTrace[] | undefined; changedCounts: number[]; voted?: boolean }) {
   const selected = useStore((s) => s.playback.inner);
   const setPlayback = useStore((s) => s.setPlayback);
+  if (!inner?.length && voted)
+    return <p className="text-sm text-slate-400">Inside the step: not recorded when copies vote (each copy has its own calls); solve with Votes 1 to see y after each call.</p>;
   if (!inner?.length)
     return <p className="text-sm text-slate-400">Inside the step: turn on “Record every recursion call” before solving to see y after each call.</p>;
   const maxNorm = Math.max(...inner.map((c) => Math.max(c.yNorm[0], c.zNorm[0])), 1e-6);

@@ -142,7 +142,7 @@ function RunView({ run }: { run: Run }) {
           </>
         )}
       </div>
-      <InnerView inner={step.inner} changedCounts={innerChanged} />
+      <InnerView inner={step.inner} changedCounts={innerChanged} voted={run.task === 'arc' && !!step.views} />
       <HaltCurve steps={run.steps} total={run.totalSteps} current={idx} haltAt={haltAt} />
     </div>
   );
