@@ -63,3 +63,26 @@ describe('npm run solve --csv reports the accuracy of training/evaluate.py', () 
     for (const backend of ['cpu', 'webgpu']) expectSame(cli(backend, [...args, '--batch', '2']), py, backend);
   });
 });
+
+describe('npm run solve on ARC votes', () => {
+  // The shipped ARC model knows 00576224 as its original and 16 augmented copies (models/arc.json).
+  const run = (backend: string) =>
+    JSON.parse(
+      execFileSync('npx', ['tsx', 'scripts/solve.ts', '--model', 'models/arc.safetensors', '--task', 'arc', '--puzzle', '[[3,2],[7,8]]',
+        '--puzzle-id', '00576224', '--views', '4', '--steps', '2', '--backend', backend, '--json'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }),
+    ) as { batch: number; steps: { preds: number[]; qHalt: number[]; views: { count: number; shown: number[]; valid: number[] } }[] };
+
+  it('WebGPU and the CPU reference merge the same vote of 4 copies', { timeout: 600_000 }, () => {
+    const cpu = run('cpu');
+    const gpu = run('webgpu');
+    expect(cpu.batch).toBe(1);
+    expect(cpu.steps).toHaveLength(2);
+    cpu.steps.forEach((s, k) => {
+      expect(s.views.count).toBe(4);
+      expect(s.preds).toHaveLength(900);
+      expect(gpu.steps[k].views).toEqual(s.views);
+      expect(gpu.steps[k].preds).toEqual(s.preds);
+      expect(Math.abs(gpu.steps[k].qHalt[0] - s.qHalt[0])).toBeLessThan(1e-3);
+    });
+  });
+});
