@@ -63,38 +63,27 @@ export function SolveBar() {
           </label>
         )}
         {task === 'sudoku' && (
-          <label className="text-sm flex items-center gap-1" title="The puzzle is also solved relabelled, transposed and shuffled, side by side; the answer comes from the first try that obeys the rules.">
-            Tries
-            <select
-              aria-label="Tries: views of the puzzle solved side by side"
-              value={String(views)}
-              onChange={(e) => setSetting('sudokuViews', (e.target.value === 'auto' ? 'auto' : Number(e.target.value)) as ViewsPreference)}
-              className="bg-slate-800 border border-slate-700 rounded px-1 py-0.5"
-            >
-              {VIEW_CHOICES.map((v) => (
-                <option key={v} value={String(v)}>
-                  {v === 'auto' ? `auto (${AUTO_VIEWS} on WebGPU, 1 on CPU)` : v === 1 ? '1 (as given)' : v}
-                </option>
-              ))}
-            </select>
-          </label>
+          <TriesSelect
+            label="Tries"
+            ariaLabel="Tries: views of the puzzle solved side by side"
+            title="The puzzle is also solved relabelled, transposed and shuffled, side by side; the answer comes from the first try that obeys the rules."
+            value={views}
+            choices={VIEW_CHOICES}
+            autoText={`auto (${AUTO_VIEWS} on WebGPU, 1 on CPU)`}
+            onChange={(v) => setSetting('sudokuViews', v)}
+          />
         )}
         {task === 'arc' && copies > 1 && (
-          <label className="text-sm flex items-center gap-1" title="The model learnt this task under colour permutations and rotations/flips, one embedding row per copy. Every copy solves the test input as it sees it; the answers, mapped back, vote (the official ARC scoring).">
-            Votes
-            <select
-              aria-label="Votes: augmented copies of the task solved side by side"
-              value={String(votes)}
-              onChange={(e) => setSetting('arcVotes', (e.target.value === 'auto' ? 'auto' : Number(e.target.value)) as ViewsPreference)}
-              className="bg-slate-800 border border-slate-700 rounded px-1 py-0.5"
-            >
-              {VOTE_CHOICES.map((v) => (
-                <option key={v} value={String(v)}>
-                  {v === 'auto' ? `auto (all ${copies} on WebGPU, 1 on CPU)` : v === 1 ? '1 (as given)' : Math.min(Number(v), copies)}
-                </option>
-              ))}
-            </select>
-          </label>
+          <TriesSelect
+            label="Votes"
+            ariaLabel="Votes: augmented copies of the task solved side by side"
+            title="The model learnt this task under colour permutations and rotations/flips, one embedding row per copy. Every copy solves the test input as it sees it; the answers, mapped back, vote (the official ARC scoring)."
+            value={votes}
+            choices={VOTE_CHOICES}
+            autoText={`auto (all ${copies} on WebGPU, 1 on CPU)`}
+            most={copies}
+            onChange={(v) => setSetting('arcVotes', v)}
+          />
         )}
         <div className="flex-1 min-w-[10rem]">
           {run && (
@@ -132,5 +121,35 @@ export function SolveBar() {
         </Notice>
       )}
     </section>
+  );
+}
+
+/** How many tries (Sudoku views, ARC copies) a solve runs side by side. */
+function TriesSelect(p: {
+  label: string;
+  ariaLabel: string;
+  title: string;
+  value: ViewsPreference;
+  choices: readonly ViewsPreference[];
+  autoText: string;
+  most?: number;
+  onChange: (v: ViewsPreference) => void;
+}) {
+  return (
+    <label className="text-sm flex items-center gap-1" title={p.title}>
+      {p.label}
+      <select
+        aria-label={p.ariaLabel}
+        value={String(p.value)}
+        onChange={(e) => p.onChange(e.target.value === 'auto' ? 'auto' : Number(e.target.value))}
+        className="bg-slate-800 border border-slate-700 rounded px-1 py-0.5"
+      >
+        {p.choices.map((v) => (
+          <option key={v} value={String(v)}>
+            {v === 'auto' ? p.autoText : v === 1 ? '1 (as given)' : Math.min(v, p.most ?? v)}
+          </option>
+        ))}
+      </select>
+    </label>
   );
 }
