@@ -9,6 +9,9 @@ export type EnginePreference = 'auto' | 'cpu';
 export type ViewsPreference = 'auto' | number;
 /** Views side by side cost a GPU little more than one; on the CPU reference each costs a whole solve. */
 export const AUTO_VIEWS = 8;
+/** 'auto' votes with at most this many ARC copies: an official table has up to 1,001 per task, and a batch that
+ * large at hidden 512 would need GBs of activations. */
+export const AUTO_ARC_COPIES = 64;
 export type EngineKind = 'cpu' | 'webgpu';
 
 /** n and T the user confirmed for an official checkpoint that came without all_config.yaml. */

@@ -5,7 +5,7 @@ import { arcCanvasOf, decodeArcGrid } from '../core/tasks/arc';
 import { arcCopies, arcCopyRows, voteArcStep, type ArcCopy } from '../core/tasks/arc-votes';
 import { mergeSudokuViews, sudokuViews, viewSudokuBatch } from '../core/tasks/sudoku-views';
 import type { SolveInput, StepTrace } from '../core/trace';
-import { AUTO_VIEWS, type ViewsPreference } from './protocol';
+import { AUTO_ARC_COPIES, AUTO_VIEWS, type ViewsPreference } from './protocol';
 
 export interface Tries {
   count: number;
@@ -22,10 +22,11 @@ function copiesOf(bundle: ModelBundle, puzzleId: number): ArcCopy[] {
   return name && bundle.config.task === 'arc' ? arcCopies(bundle.puzzleNames!, name) : [];
 }
 
-/** How many tries a solve gets: 'auto' = all on WebGPU (AUTO_VIEWS for Sudoku), one on the CPU reference. */
+/** How many tries a solve gets: 'auto' = AUTO_VIEWS Sudoku views or up to AUTO_ARC_COPIES ARC copies on WebGPU,
+ * one on the CPU reference. */
 export function triesWanted(bundle: ModelBundle, puzzleId: number, pref: ViewsPreference, onGpu: boolean): number {
   const most = bundle.config.task === 'sudoku' ? Infinity : Math.max(1, copiesOf(bundle, puzzleId).length);
-  const wanted = pref !== 'auto' ? pref : !onGpu ? 1 : bundle.config.task === 'sudoku' ? AUTO_VIEWS : most;
+  const wanted = pref !== 'auto' ? pref : !onGpu ? 1 : bundle.config.task === 'sudoku' ? AUTO_VIEWS : AUTO_ARC_COPIES;
   return Math.max(1, Math.min(wanted, most));
 }
 

@@ -86,6 +86,10 @@ describe('tries of one solve (src/worker/tries.ts)', async () => {
     expect(triesWanted(bundle('arc', 25), names.indexOf('other'), 'auto', true)).toBe(1);
     expect(triesWanted(bundle('sudoku', 81), 0, 'auto', true)).toBe(8);
     expect(triesWanted(bundle('maze', 900), 0, 16, true)).toBe(1);
+    const many = ['<blank>', 'big', ...Array.from({ length: 99 }, (_, k) => `big|||t${k % 8}|||0${String(k).padStart(9, '0')}`)];
+    const official = { config: { task: 'arc', seq_len: 900 }, puzzleNames: many } as unknown as import('../../src/core/bundle').ModelBundle;
+    expect(triesWanted(official, 1, 'auto', true)).toBe(64); // AUTO_ARC_COPIES of 100
+    expect(triesWanted(official, 1, 100, true)).toBe(100);
   });
   it('solves the copies as one batch (original first) and merges a step by vote', () => {
     const tokens = encodeArcGrid(fixture.grid, { canvas: 5 });

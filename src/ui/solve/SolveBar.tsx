@@ -5,7 +5,7 @@ import { Button } from '../common/Button';
 import { Notice } from '../common/Notice';
 import { VIEW_CHOICES, VOTE_CHOICES } from '../store/settingsSlice';
 import type { ViewsPreference } from '../../worker/protocol';
-import { AUTO_VIEWS } from '../../worker/protocol';
+import { AUTO_ARC_COPIES, AUTO_VIEWS } from '../../worker/protocol';
 import { preflight } from './taskInput';
 import { cancelSolve, startSolve } from './solveActions';
 
@@ -80,7 +80,7 @@ export function SolveBar() {
             title="The model learnt this task under colour permutations and rotations/flips, one embedding row per copy. Every copy solves the test input as it sees it; the answers, mapped back, vote (the official ARC scoring)."
             value={votes}
             choices={VOTE_CHOICES}
-            autoText={`auto (all ${copies} on WebGPU, 1 on CPU)`}
+            autoText={`auto (${copies > AUTO_ARC_COPIES ? AUTO_ARC_COPIES : `all ${copies}`} on WebGPU, 1 on CPU)`}
             most={copies}
             onChange={(v) => setSetting('arcVotes', v)}
           />
