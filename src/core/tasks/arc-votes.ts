@@ -90,7 +90,8 @@ export function voteArcStep(step: StepTrace, copies: ArcCopy[], canvas: number):
   const ballots = new Map<string, number[]>();
   answers.forEach((a, k) => {
     const key = a.join(',');
-    ballots.set(key, [...(ballots.get(key) ?? []), k]);
+    if (!ballots.has(key)) ballots.set(key, []);
+    ballots.get(key)!.push(k);
   });
   const mean = (ks: number[]) => ks.reduce((s, k) => s + sigmoid(step.qHalt[k]), 0) / ks.length;
   const voters = [...ballots.values()].sort((a, b) => b.length - a.length || mean(b) - mean(a))[0];

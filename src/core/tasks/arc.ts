@@ -27,9 +27,14 @@ export function arcCanvasOf(seqLen: number): number | null {
   return side >= 1 && side <= ARC_CANVAS && side * side === seqLen ? side : null;
 }
 
+/** Whether `grid` (already a valid ARC grid) fits a canvas of side `canvas`. */
+export function fitsCanvas(grid: ArcGrid, canvas: number): boolean {
+  return grid.length <= canvas && grid[0].length <= canvas;
+}
+
 /** Throws unless `grid` (already a valid ARC grid) fits a canvas of side `canvas`. */
 export function assertFitsCanvas(grid: ArcGrid, canvas: number, where = 'ARC grid') {
-  if (grid.length > canvas || grid[0].length > canvas)
+  if (!fitsCanvas(grid, canvas))
     throw new TaskInputError(`${where} is ${grid.length}×${grid[0].length}; this model's canvas is ${canvas}×${canvas}`);
 }
 const PAD = 0;

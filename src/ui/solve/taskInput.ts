@@ -2,7 +2,7 @@
 import type { TaskKind } from '../../core/config';
 import { encodeSudoku, sudokuConflicts } from '../../core/tasks/sudoku';
 import { encodeMaze, parseMaze } from '../../core/tasks/maze';
-import { arcCanvasOf, encodeArcGrid, type ArcGrid } from '../../core/tasks/arc';
+import { arcCanvasOf, encodeArcGrid, fitsCanvas, type ArcGrid } from '../../core/tasks/arc';
 import type { ModelInfo } from '../../worker/protocol';
 import type { ArcPuzzle, MazeText, PuzzleOf } from '../store/puzzles';
 import { mazeProblems, mazeToText } from '../maze/mazeText';
@@ -33,7 +33,7 @@ export function preflight(task: TaskKind, puzzle: PuzzleOf[TaskKind], model: Mod
     const test = arc.test[testIndex];
     if (!test) blockers.push('The task has no test input.');
     const canvas = model ? arcCanvasOf(model.config.seq_len) : null;
-    const larger = (g: ArcGrid) => canvas !== null && (g.length > canvas || g[0].length > canvas);
+    const larger = (g: ArcGrid) => canvas !== null && !fitsCanvas(g, canvas);
     if (canvas !== null && test && larger(test.input))
       blockers.push(
         `The test input is ${test.input.length}×${test.input[0].length} but the loaded model's canvas is ${canvas}×${canvas}: it cannot read this grid. Load a model with a larger canvas (the official one is 30×30).`,
