@@ -4,6 +4,8 @@
 
 Writes <out>/train (each generated puzzle + `--aug` augmented copies = one group), <out>/test (all held-out
 puzzles, no augmentation), <out>/heldout_{easy,medium,hard}.csv (official columns) and <out>/build.json.
+`--hard-train N --hard-pool M` appends the N highest-rated of M further minimal puzzles to training (harder
+data, like Sudoku-Extreme's); `--extreme-heldout N` adds heldout_extreme.csv, chosen the same way from its own pool.
 Held-out puzzles, and any training puzzle that could be equivalent to a benchmark puzzle
 (../shared/benchmarks/sudoku, evaluation only), are removed from training.
 """
@@ -57,14 +59,26 @@ def exclusion_reason(puzzle: np.ndarray, solution: np.ndarray, held_sols: set, b
     return None
 
 
+def hardest(n: int, pool: int, seed: int, workers: int) -> list:
+    """The `n` highest-rated of `pool` generated minimal puzzles (most search nodes; ties keep generation order)."""
+    ps = generate(pool, 17, 17, seed=seed, workers=workers)
+    order = sorted(range(len(ps)), key=lambda i: -ps[i].rating)
+    return [ps[i] for i in sorted(order[:n])]
+
+
 def build(out: str, train_puzzles: int, aug: int, heldout: int, min_givens: int, max_givens: int, seed: int,
-          workers: int, exclude_benchmarks: bool = True) -> dict:
+          workers: int, exclude_benchmarks: bool = True, hard_train: int = 0, hard_pool: int = 0,
+          extreme_heldout: int = 0) -> dict:
     t0 = time.time()
     rng = np.random.default_rng(seed)
     held = {}
     for k, (name, (lo, hi)) in enumerate(HELDOUT.items()):
         held[name] = generate(heldout, lo, hi, seed=seed * 100 + 50 + k, workers=workers)
+    if extreme_heldout:  # our own hardest split: the top 1/8 by rating of minimal puzzles
+        held["extreme"] = hardest(extreme_heldout, 8 * extreme_heldout, seed=seed * 100 + 70, workers=workers)
     train = generate(train_puzzles, min_givens, max_givens, seed=seed * 100, workers=workers)
+    if hard_train:  # appended, so the mixed-givens part (and its augmentations) is the same as without it
+        train += hardest(hard_train, hard_pool, seed=seed * 100 + 60, workers=workers)
     t_gen = time.time() - t0
 
     bench_sols, bench_invs = benchmark_keys() if exclude_benchmarks else (set(), set())
@@ -102,7 +116,8 @@ def build(out: str, train_puzzles: int, aug: int, heldout: int, min_givens: int,
         return {"n": len(ps), "givens_mean": float(g.mean()), "givens_min": int(g.min()), "givens_max": int(g.max()),
                 "rating_mean": float(r.mean()), "rating_max": int(r.max())}
 
-    info = {"seed": seed, "benchmarks_excluded": exclude_benchmarks, "train_puzzles_generated": train_puzzles, "train_puzzles_kept": len(kept),
+    info = {"seed": seed, "benchmarks_excluded": exclude_benchmarks, "train_puzzles_generated": train_puzzles,
+            "hard_train": hard_train, "hard_pool": hard_pool, "train_puzzles_kept": len(kept),
             "dropped": dropped, "aug_per_puzzle": aug, "train_examples": len(tr.inputs),
             "train_stats": stats(kept), "heldout": {k: stats(v) for k, v in held.items()},
             "generation_seconds": round(t_gen, 1), "total_seconds": round(time.time() - t0, 1), "workers": workers}
@@ -121,8 +136,16 @@ def main(argv=None):
     ap.add_argument("--max-givens", type=int, default=50)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--hard-train", type=int, default=0,
+                    help="add this many hard training puzzles: the highest-rated of --hard-pool minimal puzzles")
+    ap.add_argument("--hard-pool", type=int, default=0)
+    ap.add_argument("--extreme-heldout", type=int, default=0,
+                    help="also write heldout_extreme.csv: the highest-rated of 8x this many minimal puzzles")
     a = ap.parse_args(argv)
-    info = build(a.out, a.train_puzzles, a.aug, a.heldout, a.min_givens, a.max_givens, a.seed, a.workers)
+    if a.hard_train > a.hard_pool:
+        ap.error("--hard-pool must be at least --hard-train")
+    info = build(a.out, a.train_puzzles, a.aug, a.heldout, a.min_givens, a.max_givens, a.seed, a.workers,
+                 hard_train=a.hard_train, hard_pool=a.hard_pool, extreme_heldout=a.extreme_heldout)
     print(json.dumps(info, indent=1))
 
 

@@ -107,3 +107,32 @@ def test_build_writes_official_format(tmp_path):
     assert load_identifiers(str(tmp_path)) == ["<blank>"]
     for name in ("easy", "medium", "hard"):
         assert (tmp_path / f"heldout_{name}.csv").exists()
+
+
+def test_hardest_keeps_the_highest_rated_of_its_pool():
+    from data.build_sudoku import hardest
+    from data.sudoku_gen import generate
+
+    pool = generate(24, 17, 17, seed=5, workers=1)
+    kept = hardest(6, 24, seed=5, workers=1)
+    kept_ids = {tuple(p.puzzle) for p in kept}
+    rest = [p.rating for p in pool if tuple(p.puzzle) not in kept_ids]
+    assert len(kept) == 6 and len(rest) == 18
+    assert min(p.rating for p in kept) >= max(rest)
+
+
+def test_hard_training_puzzles_are_appended_and_extreme_split_written(tmp_path):
+    from data.build_sudoku import build
+
+    args = dict(train_puzzles=6, aug=1, heldout=2, min_givens=30, max_givens=40, seed=4, workers=1)
+    plain = build(str(tmp_path / "plain"), **args)
+    hard = build(str(tmp_path / "hard"), **args, hard_train=3, hard_pool=9, extreme_heldout=2)
+    _, a = load_split(str(tmp_path / "plain"), "train")
+    _, b = load_split(str(tmp_path / "hard"), "train")
+    n = 2 * plain["train_puzzles_kept"]
+    assert hard["train_puzzles_kept"] == plain["train_puzzles_kept"] + 3
+    assert (b["inputs"][:n] == a["inputs"][:n]).all() and len(b["inputs"]) == n + 2 * 3
+    assert ((b["inputs"][n:] > 1).sum(axis=1) <= 30).all()  # minimal puzzles: few givens
+    assert (tmp_path / "hard" / "heldout_extreme.csv").exists()
+    assert hard["heldout"]["extreme"]["n"] == 2
+    assert not (tmp_path / "plain" / "heldout_extreme.csv").exists()
