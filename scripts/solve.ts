@@ -17,8 +17,8 @@ import {
   arcCanvasOf, assertFitsCanvas, checkMazePath, checkSudoku, decodeArcGrid, decodeMaze, decodeSudoku, encodeArcGrid, encodeMaze, encodeSudoku,
   formatMaze, formatSudokuPretty, parseMaze, parseSudoku, parseSudokuCsv, assertArcGrid, sudokuViews,
 } from '../src/core/tasks';
-import type { StepTrace, Trace, TrmEngine, ViewsOfStep } from '../src/core/trace';
-import { makeTries, triesWanted, type Tries } from '../src/worker/tries';
+import { mergeTraceSteps, type StepTrace, type Trace, type TrmEngine, type ViewsOfStep } from '../src/core/trace';
+import { makeTries, triesWanted } from '../src/worker/tries';
 import { loadAppModel } from '../src/core/weights/app-format';
 import { loadOfficialBundle } from '../src/core/weights/torch';
 import { openFileSource } from '../src/core/weights/torch/node-source';
@@ -155,7 +155,7 @@ async function main(): Promise<void> {
   try {
     // Early halting stops when every row says halt: with views that is every view, as rows run together.
     const raw = await engine.solve(tries.input, { steps, onStep, earlyHalt: values['early-halt'], recordLogits: values.json });
-    const trace = V > 1 ? mergedTrace(raw, tries) : raw;
+    const trace = V > 1 ? mergeTraceSteps(raw, 1, (s) => tries.merge(s)) : raw;
     const last = trace.steps[trace.steps.length - 1];
     if (values.json) console.log(JSON.stringify(traceJson(trace)));
     else if (last) console.log(`\nfinal answer after step ${last.step}: ${codec.verdict(last.preds)}; halting head first said halt at step ${trace.haltStep[0] || 'never'}`);
@@ -163,13 +163,6 @@ async function main(): Promise<void> {
     engine.dispose();
     device?.destroy();
   }
-}
-
-/** The trace of one puzzle from the trace of its tries; halting read from the merged q_halt. */
-function mergedTrace(trace: Trace, tries: Tries): Trace {
-  const steps = trace.steps.map((s) => tries.merge(s));
-  const halt = steps.find((s) => s.qHalt[0] > 0);
-  return { batch: 1, seqLen: trace.seqLen, vocab: trace.vocab, steps, haltStep: Int32Array.of(halt?.step ?? 0), ...(trace.cancelled ? { cancelled: true } : {}) };
 }
 
 /** --views as a count of tries (Sudoku views, ARC voting copies; 1 for mazes); exits with the usage on anything else. */

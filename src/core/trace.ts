@@ -71,6 +71,15 @@ export interface TrmEngine {
   dispose(): void;
 }
 
+/** The trace of `batch` puzzles from a trace of their tries, step by step through `mergeStep`; halting is read
+ * from the merged q_halt (the first step where it is > 0). */
+export function mergeTraceSteps(trace: Trace, batch: number, mergeStep: (step: StepTrace) => StepTrace): Trace {
+  const steps = trace.steps.map(mergeStep);
+  const haltStep = new Int32Array(batch);
+  for (const s of steps) for (let p = 0; p < batch; p++) if (!haltStep[p] && s.qHalt[p] > 0) haltStep[p] = s.step;
+  return { batch, seqLen: trace.seqLen, vocab: trace.vocab, steps, haltStep, ...(trace.cancelled ? { cancelled: true } : {}) };
+}
+
 /** Softmax probability of the argmax for one cell's logits. */
 export function argmaxConfidence(logits: ArrayLike<number>, offset: number, vocab: number): { index: number; prob: number } {
   let best = 0;

@@ -5,7 +5,7 @@
 // the puzzle as given: one view is the official single-view protocol.
 // training/data/sudoku_views.py draws the same views from the same seed (tests/fixtures/sudoku-views.json).
 import { seededRandom } from '../random';
-import type { StepTrace, Trace, ViewsOfStep } from '../trace';
+import { mergeTraceSteps, type StepTrace, type Trace, type ViewsOfStep } from '../trace';
 import { checkSudoku, SUDOKU_CELLS } from './sudoku';
 
 export interface SudokuView {
@@ -155,9 +155,5 @@ export function mergeSudokuViews(step: StepTrace, views: SudokuView[], puzzles: 
 
 /** A whole trace of P·V view rows → the trace of the P puzzles; halting is read from the merged q_halt. */
 export function mergeSudokuViewTrace(trace: Trace, views: SudokuView[], puzzles: Int32Array): Trace {
-  const steps = trace.steps.map((s) => mergeSudokuViews(s, views, puzzles, trace.vocab));
-  const P = puzzles.length / SUDOKU_CELLS;
-  const haltStep = new Int32Array(P);
-  for (const s of steps) for (let p = 0; p < P; p++) if (!haltStep[p] && s.qHalt[p] > 0) haltStep[p] = s.step;
-  return { batch: P, seqLen: trace.seqLen, vocab: trace.vocab, steps, haltStep, ...(trace.cancelled ? { cancelled: true } : {}) };
+  return mergeTraceSteps(trace, puzzles.length / SUDOKU_CELLS, (s) => mergeSudokuViews(s, views, puzzles, trace.vocab));
 }
