@@ -15,7 +15,7 @@ import type { TaskKind } from '../src/core/config';
 import { CpuEngine } from '../src/core/reference';
 import {
   arcCanvasOf, assertFitsCanvas, checkMazePath, checkSudoku, decodeArcGrid, decodeMaze, decodeSudoku, encodeArcGrid, encodeMaze, encodeSudoku,
-  formatMaze, formatSudokuPretty, parseMaze, parseSudoku, parseSudokuCsv, assertArcGrid, sudokuViews,
+  formatMaze, formatSudokuPretty, mazeForModel, parseMaze, parseSudoku, parseSudokuCsv, assertArcGrid, sudokuViews,
 } from '../src/core/tasks';
 import { mergeTraceSteps, type StepTrace, type Trace, type TrmEngine, type ViewsOfStep } from '../src/core/trace';
 import { makeTries, triesWanted } from '../src/worker/tries';
@@ -27,7 +27,7 @@ import { evaluateSudokuRows, reportJson, reportText, sampleRows } from './lib/so
 const USAGE = 'usage: npm run solve -- --model <file> --task sudoku|maze|arc (--puzzle <text or file> | --csv <sudoku.csv> [--limit N] [--batch 16]) [--backend webgpu|cpu] [--steps 16] [--json] [--yaml all_config.yaml] [--puzzle-id N|name] [--early-halt] [--views N]';
 
 interface Codec {
-  /** The model's input; `seqLen` is the model's (an ARC model's canvas side is its square root). */
+  /** The model's input; `seqLen` is the model's (a maze or ARC model's canvas side is its square root). */
   encode(seqLen: number): Int32Array;
   show(preds: Int32Array): string;
   verdict(preds: Int32Array): string;
@@ -47,11 +47,12 @@ function codecFor(task: TaskKind, puzzleText: string): Codec {
   }
   if (task === 'maze') {
     const maze = parseMaze(puzzleText);
+    let onCanvas = maze; // as the model reads it: padded or cropped to its canvas by encode
     return {
-      encode: () => encodeMaze(maze),
+      encode: (seqLen) => encodeMaze((onCanvas = mazeForModel(maze, seqLen))),
       show: (p) => formatMaze(decodeMaze(p)),
       verdict: (p) => {
-        const c = checkMazePath(maze, decodeMaze(p));
+        const c = checkMazePath(onCanvas, decodeMaze(p));
         return c.valid ? `valid path of ${c.length} cells${c.optimal ? ' (shortest)' : ''}` : `not a valid path: ${c.problems.join('; ')}`;
       },
     };

@@ -3,8 +3,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import {
-  checkMazePath, decodeMaze, encodeMaze, formatMaze, MAZE_CHARSET, parseMaze, shortestPath, solveMaze,
-  TaskInputError, TOKEN_MAPS, type MazeGrid,
+  checkMazePath, decodeMaze, encodeMaze, fitMazeToCanvas, formatMaze, MAZE_CHARSET, mazeCanvasOf, mazeForModel, parseMaze,
+  shortestPath, solveMaze, TaskInputError, TOKEN_MAPS, type MazeGrid,
 } from '../../src/core/tasks';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
@@ -61,12 +61,13 @@ describe('Maze text and tokens (spec §3.2)', () => {
     expect(decodeMaze(t)[1][15]).toBe(' ');
     t[45] = 6;
     expect(() => decodeMaze(t)).toThrow(/row 2, column 16 is 6/);
-    expect(() => decodeMaze(t.slice(1))).toThrow('Maze needs 900 tokens, got 899');
+    expect(() => decodeMaze(t.slice(1))).toThrow('Maze needs a square of tokens (900 for 30×30, at least 16), got 899');
   });
   it('names each bad input: size, character, missing or doubled S and G', () => {
     const lines = simpleMazeText().split('\n');
     const join = (ls: string[]) => ls.join('\n');
-    expect(() => parseMaze(join(lines.slice(1)))).toThrow(new TaskInputError('Maze needs 30 lines, got 29'));
+    expect(() => parseMaze(join(lines.slice(1)))).toThrow(/row 1 has 30 characters; a maze of 29 lines needs 29/);
+    expect(() => parseMaze(join([...lines, lines[0]]))).toThrow(new TaskInputError('Maze needs 4 to 30 rows (30 for the official mazes), got 31'));
     expect(() => parseMaze(join([lines[0] + '#', ...lines.slice(1)]))).toThrow(/row 1 has 31 characters/);
     expect(() => parseMaze(join([lines[0], lines[1].slice(0, 29), ...lines.slice(2)]))).toThrow(/row 2 has 29 characters/);
     const bad = lines.slice();
@@ -160,5 +161,42 @@ describe('Maze paths', () => {
     for (let c = 3; c <= 27; c++) mark(12, c); // row 12 runs alongside row 11
     for (let r = 12; r <= 27; r++) mark(r, 28);
     expect(checkMazePath(maze, answer).valid).toBe(false);
+  });
+});
+
+describe('Mazes on a smaller canvas than 30×30', () => {
+  const small = ['S #  ', '  # #', ' #   ', '   #G', '#####'].join('\n');
+  it('reads, encodes, solves and checks a 5×5 maze like a 30×30 one', () => {
+    const maze = parseMaze(small);
+    expect(maze.length).toBe(5);
+    const tokens = encodeMaze(maze);
+    expect(tokens.length).toBe(25);
+    expect(decodeMaze(tokens)).toEqual(maze);
+    const solved = solveMaze(maze)!;
+    expect(formatMaze(solved).split('\n').slice(0, 4)).toEqual(['S #  ', 'o # #', 'o#ooo', 'ooo#G']);
+    expect(checkMazePath(maze, solved)).toMatchObject({ valid: true, optimal: true, length: 8 });
+    expect(() => checkMazePath(maze, parseMaze(simpleMazeText()))).toThrow('Maze answer needs 5 rows, got 30');
+  });
+  it('knows a maze canvas from the sequence length', () => {
+    expect(mazeCanvasOf(900)).toBe(30);
+    expect(mazeCanvasOf(144)).toBe(12);
+    expect([mazeCanvasOf(899), mazeCanvasOf(9), mazeCanvasOf(961), mazeCanvasOf(81 + 16)]).toEqual([null, null, null, null]);
+  });
+  it('pads a smaller maze with walls and crops walls off a larger one, never an open cell', () => {
+    const maze = parseMaze(small);
+    const padded = fitMazeToCanvas(maze, 7);
+    expect(formatMaze(padded).split('\n')).toEqual(['S #  ##', '  # ###', ' #   ##', '   #G##', '#######', '#######', '#######']);
+    expect(fitMazeToCanvas(padded, 5)).toEqual(maze);
+    expect(() => fitMazeToCanvas(padded, 4)).toThrow(
+      "The model reads 4×4 mazes, but this one has an open cell at row 1, column 5, outside its top-left 4×4: draw the maze inside that square (the rest walls) or load a model with a larger canvas (the official one is 30×30).",
+    );
+    const movedStart = clone(padded);
+    [movedStart[0][0], movedStart[5][2]] = [' ', 'S'];
+    expect(() => fitMazeToCanvas(movedStart, 5)).toThrow(/this one has "S" at row 6, column 3, outside its top-left 5×5/);
+  });
+  it('fits a maze to a model by its sequence length', () => {
+    expect(mazeForModel(parseMaze(small), 49)).toEqual(fitMazeToCanvas(parseMaze(small), 7));
+    expect(() => mazeForModel(parseMaze(small), 81)).not.toThrow();
+    expect(() => mazeForModel(parseMaze(small), 50)).toThrow('The model reads 50 cells per puzzle, not a square maze canvas (900 for 30×30)');
   });
 });

@@ -10,7 +10,7 @@ import { exportKaggle, importKaggle } from '../../src/ui/arc/kaggle';
 import { packMaze, unpackMaze } from '../../src/ui/share/share';
 import { restorePuzzles } from '../../src/ui/store/restore';
 import { DEFAULT_SETTINGS, restoreSettings } from '../../src/ui/store/settingsSlice';
-import { parseMaze, shortestPath } from '../../src/core/tasks/maze';
+import { fitMazeToCanvas, parseMaze, shortestPath } from '../../src/core/tasks/maze';
 
 function seeded(seed: number) {
   return () => {
@@ -52,6 +52,23 @@ describe('maze generator and text form', () => {
     const g = maze.indexOf('G');
     const dist = mazeDistances(grid, s);
     expect(Math.max(...dist)).toBe(dist[g]); // G is the farthest cell from S
+  });
+
+  it('carves a smaller maze in the top-left for a model with a smaller canvas', () => {
+    const maze = generateMaze(seeded(5), 12);
+    expect(maze).toHaveLength(900);
+    expect(mazeProblems(maze)).toEqual([]);
+    for (let i = 0; i < 900; i++) if (i % 30 >= 12 || i >= 12 * 30) expect(maze[i]).toBe('#');
+    const small = fitMazeToCanvas(parseMaze(mazeToText(maze)), 12);
+    expect(shortestPath(small)!.length).toBeGreaterThan(10);
+  });
+
+  it('reads a smaller square text form into the top-left, the rest walls', () => {
+    const maze = mazeFromText('S #  \n  # #\n #   \n   #G\n#####\n');
+    expect(maze.slice(0, 30)).toBe('S #  ' + '#'.repeat(25));
+    expect(maze.slice(30 * 3, 30 * 4)).toBe('   #G' + '#'.repeat(25));
+    expect(maze.slice(30 * 5)).toBe('#'.repeat(30 * 25));
+    expect(() => mazeFromText('S # \n  # #\n #   \n   #G\n#####')).toThrow('Line 1 has 4 characters; a maze of 5 lines needs exactly 5 in every line.');
   });
 
   it('round-trips the text form and names bad input', () => {

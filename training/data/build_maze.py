@@ -2,6 +2,8 @@
 
   .venv/bin/python training/data/build_maze.py --out data/maze --train 1000 --test 200 --aug
 
+`--size N` builds N×N mazes instead (sequence length N²), for models small enough to train on a CPU.
+
 Train groups = one maze + (with --aug) its 7 other dihedral transforms; test = held-out mazes, no augmentation.
 """
 from __future__ import annotations
@@ -22,19 +24,19 @@ from data.official_format import SplitBuilder, write_identifiers  # noqa: E402
 
 
 def _mazes(args):
-    seed, n, min_path, min_path_max, loops = args
+    seed, n, min_path, min_path_max, loops, size = args
     rng = np.random.default_rng(seed)
 
     def threshold() -> int:  # a spread draws one per maze; without one, no draw (same mazes as before the option)
         return min_path if min_path_max == min_path else int(rng.integers(min_path, min_path_max + 1))
 
-    return [make_maze(rng, min_path=threshold(), loop_fraction=loops) for _ in range(n)]
+    return [make_maze(rng, min_path=threshold(), loop_fraction=loops, size=size) for _ in range(n)]
 
 
 def generate(n: int, seed: int, min_path: int, loops: float, workers: int, min_path_max: int | None = None,
-             chunk: int = 25):
+             chunk: int = 25, size: int = 30):
     hi = min_path if min_path_max is None else min_path_max
-    jobs = [(seed * 10_000 + k, min(chunk, n - k * chunk), min_path, hi, loops) for k in range((n + chunk - 1) // chunk)]
+    jobs = [(seed * 10_000 + k, min(chunk, n - k * chunk), min_path, hi, loops, size) for k in range((n + chunk - 1) // chunk)]
     if workers > 1:
         with mp.get_context("fork").Pool(workers) as pool:
             parts = pool.map(_mazes, jobs)
@@ -44,14 +46,16 @@ def generate(n: int, seed: int, min_path: int, loops: float, workers: int, min_p
 
 
 def build(out: str, n_train: int, n_test: int, aug: bool, seed: int, min_path: int, loops: float, workers: int,
-          min_path_max: int | None = None) -> dict:
+          min_path_max: int | None = None, size: int = 30) -> dict:
     if min_path_max is not None and min_path_max < min_path:
         raise ValueError(f"--min-path-max {min_path_max} is below --min-path {min_path}")
     t0 = time.time()
-    train = generate(n_train, seed * 2 + 1, min_path, loops, workers, min_path_max)
-    test = generate(n_test, seed * 2 + 2, min_path, loops, workers, min_path_max)
+    if size < 4:
+        raise ValueError(f"--size {size} is too small for a maze (at least 4)")
+    train = generate(n_train, seed * 2 + 1, min_path, loops, workers, min_path_max, size=size)
+    test = generate(n_test, seed * 2 + 2, min_path, loops, workers, min_path_max, size=size)
     test_keys = {inp.tobytes() for inp, _ in test}
-    tr = SplitBuilder(seq_len=900)
+    tr = SplitBuilder(seq_len=size * size)
     kept = 0
     for inp, lab in train:
         if any(dihedral(inp, t).tobytes() in test_keys for t in range(8)):
@@ -61,7 +65,7 @@ def build(out: str, n_train: int, n_test: int, aug: bool, seed: int, min_path: i
             tr.add_puzzle(0, [(dihedral(inp, tid).copy(), dihedral(lab, tid).copy())])
         tr.end_group()
     tr.write(os.path.join(out, "train"), vocab_size=6, num_puzzle_identifiers=1)
-    te = SplitBuilder(seq_len=900)
+    te = SplitBuilder(seq_len=size * size)
     for inp, lab in test:
         te.add_puzzle(0, [(inp, lab)])
         te.end_group()
@@ -69,7 +73,7 @@ def build(out: str, n_train: int, n_test: int, aug: bool, seed: int, min_path: i
     write_identifiers(out, ["<blank>"])
     path_len = [int((lab == 5).sum()) + 1 for _, lab in train + test]  # steps S→G
     spread = {} if min_path_max is None else {"min_path_steps_max": min_path_max}
-    info = {"seed": seed, "train_mazes": kept, "test_mazes": len(test), "aug": aug, "min_path_steps": min_path,
+    info = {"seed": seed, "size": size, "train_mazes": kept, "test_mazes": len(test), "aug": aug, "min_path_steps": min_path,
             **spread, "loop_fraction": loops, "path_steps_mean": float(np.mean(path_len)),
             "path_steps_min": int(min(path_len)),
             "seconds": round(time.time() - t0, 1)}
@@ -88,10 +92,12 @@ def main(argv=None):
     ap.add_argument("--min-path-max", type=int, default=None,
                     help="draw each maze's --min-path uniformly up to this (a spread of difficulties)")
     ap.add_argument("--loops", type=float, default=0.08, help="fraction of inner walls opened to make loops")
+    ap.add_argument("--size", type=int, default=30, help="mazes of size×size cells (the official Maze-Hard is 30)")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--workers", type=int, default=2)
     a = ap.parse_args(argv)
-    print(json.dumps(build(a.out, a.train, a.test, a.aug, a.seed, a.min_path, a.loops, a.workers, a.min_path_max),
+    print(json.dumps(build(a.out, a.train, a.test, a.aug, a.seed, a.min_path, a.loops, a.workers, a.min_path_max,
+                           a.size),
                      indent=1))
 
 

@@ -1,4 +1,4 @@
-"""30×30 maze generator in the Maze-Hard style (spec §3.2, §4.2).
+"""Maze generator in the Maze-Hard style (spec §3.2, §4.2): 30×30 by default, smaller squares on request.
 
 A random spanning-tree maze on a lattice of cells two apart (random parity), plus a fraction of extra
 openings that create loops; S and G are placed so that the shortest S→G path is unique and longer than
@@ -89,10 +89,10 @@ def shortest_path(g: np.ndarray, start, goal) -> list[tuple[int, int]]:
 
 
 def make_maze(rng: np.random.Generator, min_path: int = 110, loop_fraction: float = 0.08,
-              tries: int = 200) -> tuple[np.ndarray, np.ndarray]:
-    """(input, label) token grids [30, 30] with a unique shortest S→G path of more than `min_path` steps."""
+              tries: int = 200, size: int = SIZE) -> tuple[np.ndarray, np.ndarray]:
+    """(input, label) token grids [size, size] with a unique shortest S→G path of more than `min_path` steps."""
     for _ in range(tries):
-        g = carve(rng, loop_fraction=loop_fraction)
+        g = carve(rng, size=size, loop_fraction=loop_fraction)
         open_cells = np.argwhere(g == OPEN)
         for _start_try in range(8):  # several starts per carved maze before carving a new one
             s = tuple(open_cells[rng.integers(len(open_cells))])

@@ -8,8 +8,8 @@ from data.dihedral import INVERSE_TID, dihedral, inverse_dihedral
 from data.maze_gen import GOAL, OPEN, PATH, START, WALL, bfs, make_maze
 
 
-def _check_maze(inp, lab, min_path):
-    assert inp.shape == (30, 30)
+def _check_maze(inp, lab, min_path, size=30):
+    assert inp.shape == (size, size)
     assert set(np.unique(inp)) <= {WALL, OPEN, START, GOAL}
     assert (inp == START).sum() == 1 and (inp == GOAL).sum() == 1
     # the label is the input with only open cells turned into path cells
@@ -75,3 +75,18 @@ def test_build_maze_spreads_path_lengths_between_the_two_thresholds(tmp_path):
     with pytest.raises(ValueError, match="below --min-path"):
         build(str(tmp_path), n_train=1, n_test=0, aug=False, seed=2, min_path=50, loops=0.08, workers=1,
               min_path_max=40)
+
+
+def test_build_maze_makes_smaller_mazes_on_request(tmp_path):
+    from data.build_maze import build
+    from data.official_format import load_split
+
+    info = build(str(tmp_path), n_train=3, n_test=2, aug=True, seed=3, min_path=8, loops=0.08, workers=1,
+                 min_path_max=20, size=12)
+    assert info["size"] == 12
+    meta, arr = load_split(str(tmp_path), "train")
+    assert meta["seq_len"] == 144 and arr["inputs"].shape == (24, 144)
+    for inp, lab in zip(arr["inputs"], arr["labels"]):
+        _check_maze(inp.reshape(12, 12), lab.reshape(12, 12), 8, size=12)
+    with pytest.raises(ValueError, match="too small"):
+        build(str(tmp_path), n_train=1, n_test=0, aug=False, seed=3, min_path=2, loops=0.08, workers=1, size=3)

@@ -2,6 +2,7 @@
 import { useRef, useState, type KeyboardEvent } from 'react';
 import { useStore } from '../store';
 import { MAZE_SIZE, emptyMaze } from '../store/puzzles';
+import { mazeCanvasOf } from '../../core/tasks/maze';
 import type { MazeTool } from '../store/settingsSlice';
 import { EditorFrame } from '../common/EditorFrame';
 import { Button } from '../common/Button';
@@ -38,6 +39,10 @@ export function MazeEditor() {
   const [error, setError] = useState<string | null>(null);
   const strokeChar = useRef<'#' | ' ' | 'S' | 'G'>('#');
   const problems = mazeProblems(maze);
+  const model = useStore((s) => s.models.maze);
+  // A model with a smaller canvas than 30×30 reads only the top-left side×side: outline it.
+  const modelSide = model ? mazeCanvasOf(model.config.seq_len) : null;
+  const canvasSide = modelSide !== null && modelSide < MAZE_SIZE ? modelSide : null;
 
   const charFor = (cell: number): '#' | ' ' | 'S' | 'G' => {
     if (tool === 'wall') return maze[cell] === '#' ? ' ' : '#'; // a stroke that starts on a wall erases
@@ -72,6 +77,16 @@ export function MazeEditor() {
 
   const paint = (ctx: CanvasRenderingContext2D, size: number) => {
     for (let i = 0; i < maze.length; i++) paintMazeCell(ctx, maze[i], (i % MAZE_SIZE) * size, Math.floor(i / MAZE_SIZE) * size, size);
+    if (canvasSide !== null) {
+      ctx.fillStyle = 'rgba(2, 6, 23, 0.55)'; // dim what the model does not read
+      ctx.fillRect(canvasSide * size, 0, (MAZE_SIZE - canvasSide) * size, MAZE_SIZE * size);
+      ctx.fillRect(0, canvasSide * size, canvasSide * size, (MAZE_SIZE - canvasSide) * size);
+      ctx.strokeStyle = '#38bdf8';
+      ctx.lineWidth = 2;
+      ctx.setLineDash([4, 3]);
+      ctx.strokeRect(1, 1, canvasSide * size - 2, canvasSide * size - 2);
+      ctx.setLineDash([]);
+    }
   };
 
   const importText = () => {
@@ -90,7 +105,7 @@ export function MazeEditor() {
   const toolbar = (
     <div className="flex flex-wrap gap-2 items-center">
       <ToolGroup label="Maze tool" tools={TOOLS.map((t) => ({ id: t.id, label: t.label, title: `${t.label} (key ${t.key} on the grid)` }))} value={tool} onChange={(id) => setSetting('mazeTool', id)} />
-      <Button onClick={() => edit('maze', generateMaze())}>Random hard maze</Button>
+      <Button onClick={() => edit('maze', generateMaze(Math.random, canvasSide ?? MAZE_SIZE))}>Random hard maze</Button>
       <Button onClick={() => edit('maze', emptyMaze())}>Clear</Button>
       <Button
         onClick={() => {
@@ -139,6 +154,12 @@ export function MazeEditor() {
       <p className="text-xs text-slate-400" aria-live="polite">
         Cursor {cursorName}: {cursorWhat}. Drag to paint walls; a drag that starts on a wall erases.
       </p>
+      {canvasSide !== null && (
+        <p className="text-xs text-sky-300" data-testid="maze-canvas-note">
+          The loaded model reads mazes of up to {canvasSide}×{canvasSide}: draw inside the outlined square, the rest stays wall.
+          "Random hard maze" fits it; load a 30×30 model to use the whole grid.
+        </p>
+      )}
       {problems.length > 0 && (
         <Notice tone="warn" testId="maze-problems">
           {problems.join(' ')}
@@ -147,7 +168,8 @@ export function MazeEditor() {
       {textOpen && (
         <div className="flex flex-col gap-2">
           <label htmlFor="maze-text" className="text-sm text-slate-300">
-            Text form: 30 lines of 30 characters, # wall, space open, S start, G goal. Edit or paste, then Import.
+            Text form: 30 lines of 30 characters (or a smaller square, placed top-left), # wall, space open, S start, G
+            goal. Edit or paste, then Import.
           </label>
           <textarea
             id="maze-text"

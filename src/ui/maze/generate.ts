@@ -1,9 +1,10 @@
-// A random "hard" 30×30 maze: depth-first carving on the 14×14 lattice of odd cells (rows/cols 28–29 stay
-// wall, as in the reference mazes), then S and G at the two ends of the longest path (two BFS sweeps).
+// A random "hard" maze: depth-first carving on the lattice of odd cells (14×14 on 30×30, coordinates 1, 3,
+// …, 27, so rows/cols 28–29 stay wall as in the reference mazes), then S and G at the two ends of the longest
+// path (two BFS sweeps). A smaller `side` carves only the top-left side×side of the 30×30 editor grid (for a
+// model with a smaller canvas); the rest stays wall.
 import { MAZE_SIZE, type MazeText } from '../store/puzzles';
 
 type Rng = () => number;
-const CELLS = 14; // lattice cells per side: coordinates 1, 3, …, 27
 
 /** Breadth-first distances from `start` over open cells (-1 = unreachable). */
 export function mazeDistances(grid: string[], start: number): Int32Array {
@@ -34,24 +35,25 @@ function farthest(dist: Int32Array): number {
   return best;
 }
 
-export function generateMaze(rng: Rng = Math.random): MazeText {
+export function generateMaze(rng: Rng = Math.random, side = MAZE_SIZE): MazeText {
+  const cells = Math.floor((side - 2) / 2); // lattice cells per side
   const grid = new Array<string>(MAZE_SIZE * MAZE_SIZE).fill('#');
   const at = (cr: number, cc: number) => (1 + 2 * cr) * MAZE_SIZE + 1 + 2 * cc;
-  const seen = new Uint8Array(CELLS * CELLS);
-  const stack: [number, number][] = [[Math.floor(rng() * CELLS), Math.floor(rng() * CELLS)]];
-  seen[stack[0][0] * CELLS + stack[0][1]] = 1;
+  const seen = new Uint8Array(cells * cells);
+  const stack: [number, number][] = [[Math.floor(rng() * cells), Math.floor(rng() * cells)]];
+  seen[stack[0][0] * cells + stack[0][1]] = 1;
   grid[at(...stack[0])] = ' ';
   while (stack.length) {
     const [r, c] = stack[stack.length - 1];
     const next = ([[1, 0], [-1, 0], [0, 1], [0, -1]] as const)
       .map(([dr, dc]) => [r + dr, c + dc] as [number, number])
-      .filter(([rr, cc]) => rr >= 0 && cc >= 0 && rr < CELLS && cc < CELLS && !seen[rr * CELLS + cc]);
+      .filter(([rr, cc]) => rr >= 0 && cc >= 0 && rr < cells && cc < cells && !seen[rr * cells + cc]);
     if (!next.length) {
       stack.pop();
       continue;
     }
     const [rr, cc] = next[Math.floor(rng() * next.length)];
-    seen[rr * CELLS + cc] = 1;
+    seen[rr * cells + cc] = 1;
     grid[at(rr, cc)] = ' ';
     grid[(at(r, c) + at(rr, cc)) / 2] = ' '; // the wall between two lattice cells
     stack.push([rr, cc]);

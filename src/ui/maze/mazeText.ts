@@ -1,4 +1,6 @@
-// The maze's text form: 30 lines of 30 characters from "# SG" (the official CHARSET without the path 'o').
+// The maze's text form: 30 lines of 30 characters from "# SG" (the official CHARSET without the path 'o');
+// a smaller square is read too, into the top-left of the 30×30 grid, the rest walls.
+import { MAZE_MIN_SIZE } from '../../core/tasks/maze';
 import { MAZE_SIZE, type MazeText } from '../store/puzzles';
 
 export function mazeToText(m: MazeText): string {
@@ -7,17 +9,26 @@ export function mazeToText(m: MazeText): string {
   return lines.join('\n');
 }
 
-/** Reads the text form; 'o' (a drawn path) is read as open floor. Throws an Error that names the problem. */
+/**
+ * Reads the text form; 'o' (a drawn path) is read as open floor. N lines of N characters with N < 30 (at
+ * least MAZE_MIN_SIZE) fill the top-left of the grid, the rest walls. Throws an Error that names the problem.
+ */
 export function mazeFromText(text: string): MazeText {
   const lines = text.replace(/\r/g, '').split('\n').filter((l) => l.length > 0);
-  if (lines.length !== MAZE_SIZE)
-    throw new Error(`A maze needs ${MAZE_SIZE} lines of ${MAZE_SIZE} characters; the text has ${lines.length} non-empty lines.`);
+  const n = lines.length;
+  if (n < MAZE_MIN_SIZE || n > MAZE_SIZE)
+    throw new Error(
+      `A maze needs ${MAZE_SIZE} lines of ${MAZE_SIZE} characters (or a smaller square, at least ${MAZE_MIN_SIZE}×${MAZE_MIN_SIZE}); the text has ${n} non-empty lines.`,
+    );
   lines.forEach((l, r) => {
-    if (l.length !== MAZE_SIZE) throw new Error(`Line ${r + 1} has ${l.length} characters; every line needs exactly ${MAZE_SIZE}.`);
+    if (l.length !== n) throw new Error(`Line ${r + 1} has ${l.length} characters; a maze of ${n} lines needs exactly ${n} in every line.`);
     const bad = l.search(/[^# SGo]/);
     if (bad >= 0) throw new Error(`Line ${r + 1}, column ${bad + 1}: ${JSON.stringify(l[bad])} is not one of "#" wall, " " open, "S", "G".`);
   });
-  return lines.join('').replace(/o/g, ' ');
+  const wall = '#'.repeat(MAZE_SIZE);
+  return Array.from({ length: MAZE_SIZE }, (_, r) => (r < n ? lines[r] + wall.slice(n) : wall))
+    .join('')
+    .replace(/o/g, ' ');
 }
 
 /** Problems that stop a solve: the model was trained on mazes with exactly one S and one G. */

@@ -32,7 +32,7 @@ export function ModelCardView({ info }: { info: ModelInfo }) {
         <Row k="file" v={`${formatBytes(info.bytes)}, ${info.format === 'official' ? 'official step_N' : 'safetensors'}`} />
         <Row k="network" v={`${c.mlp_t ? 'MLP-mixer (mlp_t)' : `attention, ${c.num_heads} heads`} · hidden ${c.hidden_size} · ${c.L_layers} blocks · pos ${c.pos_encodings}`} />
         <Row k="recursion" v={`n = L_cycles ${c.L_cycles}, T = H_cycles ${c.H_cycles}, N_sup ${c.halt_max_steps}`} />
-        <Row k="sequence" v={`${c.seq_len} cells${c.task === 'arc' ? ` (a ${Math.sqrt(c.seq_len)}×${Math.sqrt(c.seq_len)} canvas)` : ''} + ${c.puzzle_emb_len} prefix, vocab ${c.vocab_size}`} />
+        <Row k="sequence" v={`${c.seq_len} cells${c.task !== 'sudoku' ? ` (a ${Math.sqrt(c.seq_len)}×${Math.sqrt(c.seq_len)} canvas)` : ''} + ${c.puzzle_emb_len} prefix, vocab ${c.vocab_size}`} />
         {trainedOn && <Row k="trained on" v={trainedOn} />}
         {time && <Row k="training" v={time} />}
         {typeof card.hardware === 'string' && <Row k="hardware" v={card.hardware} />}

@@ -1,7 +1,7 @@
 // From the editor's puzzle to the engine's input, and the checks to run before a solve.
 import type { TaskKind } from '../../core/config';
 import { encodeSudoku, sudokuConflicts } from '../../core/tasks/sudoku';
-import { encodeMaze, parseMaze } from '../../core/tasks/maze';
+import { encodeMaze, mazeCanvasOf, mazeForModel, parseMaze } from '../../core/tasks/maze';
 import { arcCanvasOf, encodeArcGrid, fitsCanvas, type ArcGrid } from '../../core/tasks/arc';
 import type { ModelInfo } from '../../worker/protocol';
 import type { ArcPuzzle, MazeText, PuzzleOf } from '../store/puzzles';
@@ -27,7 +27,16 @@ export function preflight(task: TaskKind, puzzle: PuzzleOf[TaskKind], model: Mod
     const bad = sudokuConflicts(cells).length;
     if (bad) warnings.push(`The puzzle contradicts itself (${bad} cells share a digit in a row, column or box), so it has no solution.`);
   } else if (task === 'maze') {
-    blockers.push(...mazeProblems(puzzle as MazeText));
+    const problems = mazeProblems(puzzle as MazeText);
+    blockers.push(...problems);
+    // A model with a smaller canvas reads the top-left of the 30×30 editor: the rest must be walls.
+    if (!problems.length && model && mazeCanvasOf(model.config.seq_len) !== null) {
+      try {
+        mazeForModel(parseMaze(mazeToText(puzzle as MazeText)), model.config.seq_len);
+      } catch (e) {
+        blockers.push((e as Error).message);
+      }
+    }
   } else {
     const arc = puzzle as ArcPuzzle;
     const test = arc.test[testIndex];
@@ -51,7 +60,7 @@ export function preflight(task: TaskKind, puzzle: PuzzleOf[TaskKind], model: Mod
   }
   if (model && !seqLenFits(task, model.config.seq_len))
     blockers.push(
-      `The loaded model reads ${model.config.seq_len} cells per puzzle but a ${task} puzzle has ${task === 'arc' ? 'a square canvas of up to 900 (30×30)' : expectedSeqLen(task)}; load a ${task} model.`,
+      `The loaded model reads ${model.config.seq_len} cells per puzzle but a ${task} puzzle has ${task === 'sudoku' ? 81 : 'a square canvas of up to 900 (30×30)'}; load a ${task} model.`,
     );
   return { blockers, warnings, puzzleId };
 }
@@ -60,14 +69,15 @@ export function expectedSeqLen(task: TaskKind): number {
   return task === 'sudoku' ? 81 : 900;
 }
 
-/** ARC models may use a smaller square canvas than the official 30×30; Sudoku and maze sizes are fixed. */
+/** Maze and ARC models may use a smaller square canvas than the official 30×30; Sudoku's size is fixed. */
 function seqLenFits(task: TaskKind, seqLen: number): boolean {
-  return task === 'arc' ? arcCanvasOf(seqLen) !== null : seqLen === expectedSeqLen(task);
+  if (task === 'sudoku') return seqLen === expectedSeqLen(task);
+  return (task === 'arc' ? arcCanvasOf(seqLen) : mazeCanvasOf(seqLen)) !== null;
 }
 
-/** The model's input tokens; `seqLen` (the model's) sets the ARC canvas. */
+/** The model's input tokens; `seqLen` (the model's) sets the maze or ARC canvas. */
 export function encodePuzzle(task: TaskKind, puzzle: PuzzleOf[TaskKind], testIndex = 0, seqLen = expectedSeqLen(task)): Int32Array {
   if (task === 'sudoku') return encodeSudoku(puzzle as number[]);
-  if (task === 'maze') return encodeMaze(parseMaze(mazeToText(puzzle as MazeText)));
+  if (task === 'maze') return encodeMaze(mazeForModel(parseMaze(mazeToText(puzzle as MazeText)), seqLen));
   return encodeArcGrid((puzzle as ArcPuzzle).test[testIndex].input, { canvas: arcCanvasOf(seqLen) ?? undefined });
 }

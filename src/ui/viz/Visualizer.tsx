@@ -1,7 +1,7 @@
 // The supervision-step visualizer: timeline, answer y with changed and wrong cells, confidence heatmap,
 // halting curve, the finer view inside a step, and correctness. Pictures first, exact numbers on hover.
 import { useMemo } from 'react';
-import { arcCanvasOf, TASK_SHAPES } from '../../core/tasks';
+import { arcCanvasOf, mazeCanvasOf, TASK_SHAPES } from '../../core/tasks';
 import { useStore } from '../store';
 import type { ArcPuzzle } from '../store/puzzles';
 import type { ViewsOfStep } from '../../core/trace';
@@ -51,8 +51,9 @@ function viewsSummary(task: Run['task'], v: ViewsOfStep): string {
 function RunView({ run }: { run: Run }) {
   const position = useStore((s) => Math.floor(s.playback.position));
   const innerSel = useStore((s) => s.playback.inner);
-  const arcSide = run.task === 'arc' ? arcCanvasOf(run.tokens.length) : null; // an ARC model's canvas may be < 30
-  const { rows, cols } = arcSide ? { rows: arcSide, cols: arcSide } : TASK_SHAPES[run.task];
+  // A maze or ARC model's canvas may be smaller than 30×30.
+  const side = run.task === 'arc' ? arcCanvasOf(run.tokens.length) : run.task === 'maze' ? mazeCanvasOf(run.tokens.length) : null;
+  const { rows, cols } = side ? { rows: side, cols: side } : TASK_SHAPES[run.task];
   // The solved puzzle never changes within a run, so the known solution is computed once per run.
   const expected = useMemo(() => expectedTokens(run), [run.requestId]);
   const evaluations = useMemo(() => run.steps.map((s) => evaluate(run, s.preds, expected)), [run.steps, expected]);

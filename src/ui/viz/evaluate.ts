@@ -1,6 +1,6 @@
 // Correctness of a predicted answer, per task: rule violations always, wrong cells where the solution is known.
 import { checkSudoku, decodeSudoku, encodeSudoku, solveSudoku } from '../../core/tasks/sudoku';
-import { checkMazePath, decodeMaze, encodeMaze, parseMaze, solveMaze } from '../../core/tasks/maze';
+import { checkMazePath, decodeMaze, encodeMaze, mazeForModel, parseMaze, solveMaze, type MazeGrid } from '../../core/tasks/maze';
 import { arcCanvasOf, arcExactMatch, decodeArcGrid, encodeArcGrid, type ArcGrid } from '../../core/tasks/arc';
 import { TOKEN_MAPS } from '../../core/tasks';
 import type { TaskKind } from '../../core/config';
@@ -29,7 +29,7 @@ export function expectedTokens(run: Run): Int32Array | null {
       return sols.length === 1 ? encodeSudoku(sols[0]) : null;
     }
     if (run.task === 'maze') {
-      const solved = solveMaze(parseMaze(mazeToText(run.puzzle as MazeText)));
+      const solved = solveMaze(runMaze(run, run.tokens.length));
       return solved ? encodeMaze(solved) : null;
     }
     const out = (run.puzzle as ArcPuzzle).test[run.testIndex]?.output;
@@ -65,10 +65,9 @@ export function evaluate(run: Run, preds: Int32Array, expected: Int32Array | nul
     };
   }
   if (run.task === 'maze') {
-    const maze = parseMaze(mazeToText(run.puzzle as MazeText));
     let check;
     try {
-      check = checkMazePath(maze, decodeMaze(preds));
+      check = checkMazePath(runMaze(run, preds.length), decodeMaze(preds));
     } catch (e) {
       return { solved: false, summary: (e as Error).message, details: [], violations, wrong };
     }
@@ -99,6 +98,11 @@ export function evaluate(run: Run, preds: Int32Array, expected: Int32Array | nul
     };
   }
   return { solved: false, summary: `decoded ${decoded.length}×${decoded[0]?.length ?? 0} grid · expected output unknown`, details, violations, wrong, decoded };
+}
+
+/** The run's maze as its model read it (on the model's canvas, which may be smaller than 30×30). */
+function runMaze(run: Run, seqLen: number): MazeGrid {
+  return mazeForModel(parseMaze(mazeToText(run.puzzle as MazeText)), seqLen);
 }
 
 export function tokenName(task: TaskKind, token: number): string {
