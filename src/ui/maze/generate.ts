@@ -1,7 +1,7 @@
 // A random "hard" maze: depth-first carving on the lattice of odd cells (14×14 on 30×30, coordinates 1, 3,
 // …, 27, so rows/cols 28–29 stay wall as in the reference mazes), then S and G at the two ends of the longest
 // path (two BFS sweeps). A smaller `side` carves only the top-left side×side of the 30×30 editor grid (for a
-// model with a smaller canvas); the rest stays wall.
+// model with a smaller canvas; the rest stays wall) and places S and G as that model's training data does.
 import { MAZE_SIZE, type MazeText } from '../store/puzzles';
 
 type Rng = () => number;
@@ -36,7 +36,7 @@ function farthest(dist: Int32Array): number {
 }
 
 export function generateMaze(rng: Rng = Math.random, side = MAZE_SIZE): MazeText {
-  const cells = Math.floor((side - 2) / 2); // lattice cells per side
+  const cells = Math.max(2, Math.floor((side - 2) / 2)); // lattice cells per side (coordinates 1, 3, …)
   const grid = new Array<string>(MAZE_SIZE * MAZE_SIZE).fill('#');
   const at = (cr: number, cc: number) => (1 + 2 * cr) * MAZE_SIZE + 1 + 2 * cc;
   const seen = new Uint8Array(cells * cells);
@@ -57,6 +57,18 @@ export function generateMaze(rng: Rng = Math.random, side = MAZE_SIZE): MazeText
     grid[at(rr, cc)] = ' ';
     grid[(at(r, c) + at(rr, cc)) / 2] = ' '; // the wall between two lattice cells
     stack.push([rr, cc]);
+  }
+  if (side < MAZE_SIZE) {
+    // Like the small-maze training data (training/data/build_maze.py --size): S anywhere, G at a random cell
+    // more than a random 8–24 steps away, not at the far end of the longest path.
+    const open = grid.flatMap((ch, i) => (ch === ' ' ? [i] : []));
+    const s = open[Math.floor(rng() * open.length)];
+    const dist = mazeDistances(grid, s);
+    const far = Math.min(8 + Math.floor(rng() * 17), dist[farthest(dist)] - 1);
+    const goals = open.filter((i) => i !== s && dist[i] > far);
+    grid[s] = 'S';
+    grid[goals[Math.floor(rng() * goals.length)]] = 'G';
+    return grid.join('');
   }
   const a = farthest(mazeDistances(grid, at(0, 0)));
   const b = farthest(mazeDistances(grid, a));
