@@ -36,6 +36,9 @@ SUDOKU_9 = [
 ]
 # 4×4 grids with 2×2 boxes (solutions 1234/3412/2143/4321 and 2143/3412/1234/4321).
 SUDOKU_4 = ["1.3.....2..34..1", ".1..3..2..3.4..."]
+# 6×6 mazes, row-major ("# SGo"): a maze model with a canvas smaller than the official 30×30.
+MAZE_6 = ["S #   " "  # # " "#   # " "  ### " " #   G" "   #  ",
+          "######" "#S   #" "#### #" "#G   #" "## # #" "######"]
 
 _COMMON = dict(num_heads=2, H_cycles=2, expansion=4, L_layers=2, halt_max_steps=16, forward_dtype="float32")
 FIXTURES: dict[str, dict] = {
@@ -48,6 +51,8 @@ FIXTURES: dict[str, dict] = {
                           pos_encodings="none", num_puzzle_identifiers=3, puzzles=SUDOKU_4, ids=[2, 0]),
     "tiny4-att-h32": dict(task="sudoku", seq_len=16, vocab_size=6, hidden_size=32, L_cycles=2, mlp_t=False,
                           pos_encodings="rope", num_puzzle_identifiers=3, puzzles=SUDOKU_4, ids=[2, 0]),
+    "maze6-mlp-h16": dict(task="maze", seq_len=36, vocab_size=6, hidden_size=16, L_cycles=2, mlp_t=True,
+                          pos_encodings="none", num_puzzle_identifiers=1, puzzles=MAZE_6, ids=[0, 0]),
 }
 
 
@@ -61,9 +66,15 @@ def encode_sudoku(puzzle: str) -> list[int]:
     return [1 if ch == "." else int(ch) + 1 for ch in puzzle]
 
 
+def encode_maze(maze: str) -> list[int]:
+    """Official maze tokens: "# SGo"[k] → k + 1."""
+    return ["# SGo".index(ch) + 1 for ch in maze]
+
+
 def fixture_batch(name: str) -> dict[str, torch.Tensor]:
     spec = FIXTURES[name]
-    return {"inputs": torch.tensor([encode_sudoku(p) for p in spec["puzzles"]], dtype=torch.int32),
+    encode = encode_maze if spec["task"] == "maze" else encode_sudoku
+    return {"inputs": torch.tensor([encode(p) for p in spec["puzzles"]], dtype=torch.int32),
             "puzzle_identifiers": torch.tensor(spec["ids"], dtype=torch.int32)}
 
 

@@ -1,5 +1,5 @@
 import { test, expect, type Page } from '@playwright/test';
-import { openApp, shot, watchConsole } from './helpers';
+import { loadFixture, openApp, shot, useCpuEngine, watchConsole } from './helpers';
 
 /** Centre of maze cell (r, c) in page coordinates. */
 async function cellPoint(page: Page, r: number, c: number) {
@@ -83,5 +83,34 @@ test('draw a maze: drag walls, place S and G, export and import the text form', 
   expect(lines.join('').split('S').length - 1).toBe(1);
   expect(lines.join('').split('G').length - 1).toBe(1);
   await shot(page, info, 'maze-editor');
+  expect(problems).toEqual([]);
+});
+
+test('a maze model with a 6×6 canvas reads the outlined top-left: random maze, solve, and cells outside refused', async ({ page }, info) => {
+  const problems = watchConsole(page);
+  await openApp(page);
+  await page.getByRole('tab', { name: 'Maze' }).click();
+  await expect(page.getByTestId('no-default-model').or(page.getByTestId('model-card'))).toBeVisible({ timeout: 60_000 });
+  await loadFixture(page, 'maze6-mlp-h16');
+  await expect(page.getByTestId('maze-canvas-note')).toContainText('up to 6×6');
+  await useCpuEngine(page);
+
+  await page.getByRole('button', { name: 'Random hard maze' }).click();
+  const lines = await mazeText(page);
+  expect(lines.slice(6).every((l) => l === '#'.repeat(30))).toBe(true);
+  expect(lines.every((l) => l.slice(6) === '#'.repeat(24))).toBe(true);
+  expect(lines.join('').split('S').length - 1).toBe(1);
+  await page.getByRole('button', { name: 'Solve', exact: true }).click();
+  await expect(page.getByTestId('solve-progress')).toContainText('Done: 16 of 16 steps', { timeout: 90_000 });
+  await expect(page.getByRole('img', { name: /6 by 6/ }).or(page.getByTestId('answer-grid'))).toBeVisible();
+  await shot(page, info, 'maze-small-canvas');
+
+  // An open cell outside the model's square: the solve is refused with the remedy; the maze is kept.
+  await page.getByRole('radio', { name: 'Erase' }).click();
+  const p = await cellPoint(page, 20, 20);
+  await page.mouse.click(p.x, p.y);
+  await expect(page.getByText(/has an open cell at row 21, column 21, outside its top-left 6×6/)).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Solve', exact: true })).toBeDisabled();
+  expect((await mazeText(page)).slice(0, 6)).toEqual(lines.slice(0, 6));
   expect(problems).toEqual([]);
 });

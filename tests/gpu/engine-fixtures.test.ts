@@ -35,6 +35,8 @@ const CASES: Case[] = [
   { name: 'tiny4-mlp-h32', variants: ['vec4', 'vec4-largest', 'general'], freshSteps: 16, resumes: [3, 15] },
   { name: 'sudoku-att-h64', variants: FULL ? ['vec4', 'general'] : ['vec4'], freshSteps: FULL ? 16 : 2, resumes: [15] },
   { name: 'sudoku-mlp-h64', variants: FULL ? ['vec4', 'general'] : ['general'], freshSteps: FULL ? 16 : 1, resumes: FULL ? [3, 15] : [15] },
+  // A maze model on a 6×6 canvas (36 cells + 16 prefix), hidden 16.
+  { name: 'maze6-mlp-h16', variants: ['vec4', 'general'], freshSteps: 16, resumes: [3, 15] },
 ];
 
 let device: GPUDevice;

@@ -18,7 +18,7 @@ import type { StepTrace } from '../../src/core/trace';
 import { loadAppModel } from '../../src/core/weights/app-format';
 import { expectStep, fixturesDir, flatTokens, innerPredMismatches, readCarry, readJson, type FixtureTrace, type StoredStep } from './reference-helpers';
 
-const FIXTURES = ['sudoku-mlp-h64', 'sudoku-att-h64', 'tiny4-mlp-h32', 'tiny4-att-h32'];
+const FIXTURES = ['sudoku-mlp-h64', 'sudoku-att-h64', 'tiny4-mlp-h32', 'tiny4-att-h32', 'maze6-mlp-h16'];
 const BASE_TOLERANCE = 1e-4;
 const DRIFT_FACTOR = 4;
 const CHAOS_LIMIT = 1e-2; // float64 drift beyond which a fresh-carry step says nothing about correctness

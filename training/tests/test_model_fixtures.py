@@ -66,7 +66,8 @@ def test_fixture_layout(name):
     spec = make_fixtures.FIXTURES[name]
     assert trace["config"] == config.to_dict()
     assert config.seq_len == len(spec["puzzles"][0]) and config.forward_dtype == "float32"
-    assert meta["token_map"][:2] == ["PAD", "blank"] and len(meta["token_map"]) == config.vocab_size
+    assert meta["token_map"][:2] == (["PAD", "#"] if config.task == "maze" else ["PAD", "blank"])
+    assert len(meta["token_map"]) == config.vocab_size
     b = len(trace["inputs"])
     assert b == 2 and np.array(trace["inputs"]).shape == (b, config.seq_len)
     assert len(trace["steps"]) == 16 and len(trace["float64_max_abs_logit_diff"]) == 16
