@@ -1,13 +1,13 @@
-// Bundles the public ARC tasks (../shared/data/arc, Kaggle format) into compact files for the app's gallery:
+// Bundles the public ARC tasks (datasets/arc, Kaggle format) into compact files for the app's gallery:
 // public/arc/<set>.json = { set, tasks: { <id>: { train: [[in, out], …], test: [[in, out?], …] } } } with each grid
 // written as rows of digit strings ("0120"), plus public/arc/index.json and the licence notices.
-// Usage: npx tsx scripts/build-arc-gallery.ts [source folder, default ../shared/data/arc]
+// Usage: npx tsx scripts/build-arc-gallery.ts [source folder, default datasets/arc]
 import { mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const source = path.resolve(repoRoot, process.argv[2] ?? '../shared/data/arc');
+const source = path.resolve(repoRoot, process.argv[2] ?? 'datasets/arc');
 const out = path.join(repoRoot, 'public/arc');
 const SETS = [
   { id: 'training', label: 'ARC-AGI-1 training' },

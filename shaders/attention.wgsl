@@ -1,4 +1,4 @@
-// Non-causal multi-head attention without a mask (spec §1.2), flash style: each thread owns one query,
+// Non-causal multi-head attention without a mask (docs/spec.md §1.2), flash style: each thread owns one query,
 // keys/values stream through workgroup memory KB at a time, softmax kept online in f32 (running max m,
 // running sum l, accumulator rescaled once per key tile). RoPE (rotate-half) is applied to Q and K as they
 // are loaded when ROPE is set, so no separate pass rewrites the qkv buffer.

@@ -1,4 +1,4 @@
-// Input embedding x (spec §1.5): [puzzle row zero-padded to P·H values, token embeddings] · scale.
+// Input embedding x (docs/spec.md §1.5): [puzzle row zero-padded to P·H values, token embeddings] · scale.
 //
 // Layouts: tokens u32 [B][L] (L = seq_len); puzzle_rows f32 [B][ndim] (the puzzle-embedding rows of this
 //   batch, gathered on the host: an ARC table can exceed any GPU buffer limit); embedding f32 [V][H];

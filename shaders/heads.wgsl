@@ -1,7 +1,7 @@
 // Output heads on the answer y (= z_H): lm_head + per-cell argmax + confidence, and q_head.
 //
 // lm_head_argmax: one thread per cell (b, i), i < L. Reads z_H row b·S + P + i (the prefix is dropped,
-//   spec §1.6), computes V logits = row · lm_head[v]ᵀ (vec4 dot products, f32), writes them to
+//   docs/spec.md §1.6), computes V logits = row · lm_head[v]ᵀ (vec4 dot products, f32), writes them to
 //   logits[(b·L + i)·V + v], then preds[preds_off + b·L + i] = argmax (first index on ties, as
 //   torch.argmax) and, when conf_off != NONE, conf[conf_off + b·L + i] = softmax probability of the argmax.
 //   Workgroup 64; 2-D grid over cells (wid.x + wid.y · nwg.x).

@@ -1,4 +1,4 @@
-// Weightless RMSNorm, in place, computed in f32: x · 1/sqrt(mean(x²) + eps) (spec §1.2, post-norm blocks).
+// Weightless RMSNorm, in place, computed in f32: x · 1/sqrt(mean(x²) + eps) (docs/spec.md §1.2, post-norm blocks).
 //
 // Layout: x f32 [rows][H] (row-major) read as vec4, puzzle b's positions at rows b·S .. b·S+S−1.
 // Entry points:
@@ -10,7 +10,7 @@
 //     of a log2-deep tree (with the tree, one workgroup per row, RMSNorm took 16% of a maze step on
 //     SwiftShader; this form about 1%).
 //   cols: normalise each channel over the S positions of its puzzle, separately per puzzle (the MLP-mixer
-//     block normalises the transposed tensor, spec §0.5). One thread per 4 channels of one puzzle: grid
+//     block normalises the transposed tensor, docs/spec.md §0.5). One thread per 4 channels of one puzzle: grid
 //     (ceil(H / 256), B); reads are coalesced across channels.
 // Preconditions: H % 4 == 0.
 

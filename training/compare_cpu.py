@@ -1,4 +1,4 @@
-"""Side by side on the same data and minutes: the official recipe (the pilot of ../shared/training-on-cpu.md:
+"""Side by side on the same data and minutes: the official recipe (the pilot of docs/training-on-cpu.md:
 bf16 forward, hidden 128, T=2, n=4, lr 3e-4, wd 1.0, EMA 0.999) against our trainer's CPU settings.
 
   .venv/bin/python training/compare_cpu.py --data data/sudoku --minutes 30 --parallel [--configs official,ours]

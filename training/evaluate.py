@@ -9,10 +9,10 @@ step at which q_halt first says "halt" — always running all 16 steps, as the o
 answer obeys the rules, as the app does (view 0 = the puzzle as given: 1 view is the official protocol).
 
 An ARC model on a dataset split (`--data`) is also scored the official way: every augmented copy of a test input
-votes (spec §7.3), pass@1 and pass@2 over tasks, beside the un-augmented copy alone (what the app solves).
+votes (docs/spec.md §7.3), pass@1 and pass@2 over tasks, beside the un-augmented copy alone (what the app solves).
 
 `--csv` takes the official columns (source,question,answer,rating) or the benchmark files' (puzzle,solution).
-`--benchmarks` = every file of ../shared/benchmarks/sudoku; `--limit N` takes an evenly strided sample of N rows.
+`--benchmarks` = every file of datasets/benchmarks/sudoku; `--limit N` takes an evenly strided sample of N rows.
 """
 from __future__ import annotations
 
@@ -55,7 +55,7 @@ def main(argv=None) -> dict:
     ap.add_argument("--data", help="official-format dataset root")
     ap.add_argument("--split", default="test")
     ap.add_argument("--csv", nargs="*", default=[], help="Sudoku CSV files")
-    ap.add_argument("--benchmarks", action="store_true", help="all of ../shared/benchmarks/sudoku")
+    ap.add_argument("--benchmarks", action="store_true", help="all of datasets/benchmarks/sudoku")
     ap.add_argument("--limit", type=int, default=0, help="rows per source (evenly strided sample; 0 = all)")
     ap.add_argument("--steps", type=int, default=0, help="ACT steps (0 = halt_max_steps of the model)")
     ap.add_argument("--batch-size", type=int, default=256)

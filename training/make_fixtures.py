@@ -1,7 +1,7 @@
 """Writes the golden fixtures in tests/fixtures/<name>/: model.safetensors (app format, F32) + trace.json.
 
 Each model is the official init (torch.manual_seed(SEED) right before construction), then q_head and the
-puzzle table get small random values (as ../shared/reference/README.md §2 does) so those paths are tested.
+puzzle table get small random values (as tests/fixtures/reference/README.md §2 does) so those paths are tested.
 The trace is the evaluation loop in float32; the same weights are rerun in float64 and the per-step
 max |logit difference| is stored, telling consumers how much rounding the recursion amplifies.
 
@@ -23,7 +23,7 @@ from trm.trace import run_eval  # noqa: E402
 
 SEED = 0
 NEAR_TIE_MARGIN = 1e-3
-# Carry snapshots (as in ../shared/reference): rounding differences grow ~7x per step in the MLP-mixer
+# Carry snapshots (as in tests/fixtures/reference): rounding differences grow ~7x per step in the MLP-mixer
 # fixtures, so late steps are only comparable when resumed from the exact float32 carry.
 SNAPSHOT_AFTER_STEPS = [3, 15]
 CARRY_LAYOUT = "[snapshot][0=z_H,1=z_L][batch][position][channel], float32 little-endian, C order"

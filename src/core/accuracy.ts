@@ -1,4 +1,4 @@
-// Accuracy of solved batches, scored exactly as training/evaluate.py scores them (spec §1.7): the answer is the
+// Accuracy of solved batches, scored exactly as training/evaluate.py scores them (docs/spec.md §1.7): the answer is the
 // argmax after the last step; a row is exact when every scored cell is right; token accuracy is the mean over
 // rows of the scored cells' accuracy; a row that never says "halt" counts as halting at the last step.
 import type { Trace } from './trace';

@@ -40,7 +40,7 @@ function roundHalfEven(x: number): number {
   return Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
 }
 
-/** SwiGLU intermediate size: round(expansion·h·2/3) rounded up to a multiple of 256 (spec §1.2). */
+/** SwiGLU intermediate size: round(expansion·h·2/3) rounded up to a multiple of 256 (docs/spec.md §1.2). */
 export function swigluIntermediate(hidden: number, expansion: number): number {
   return Math.ceil(roundHalfEven((expansion * hidden * 2) / 3) / 256) * 256;
 }

@@ -3,7 +3,7 @@
 // one command buffer, and its outputs come back through a ring of staging buffers so the GPU is already
 // running step k+1 while the host reads step k. Produces exactly the Trace of the CPU reference.
 //
-// Name mapping (spec §0): z_H = answer y, z_L = latent z, L_cycles = n, H_cycles = T.
+// Name mapping (docs/spec.md §0): z_H = answer y, z_L = latent z, L_cycles = n, H_cycles = T.
 import { validateBundle, type ModelBundle } from '../core/bundle';
 import type { Carry, InnerTrace, SolveInput, SolveOptions, StepTrace, Trace, TrmEngine } from '../core/trace';
 import { EngineUsageError, GpuDeviceLostError } from './errors';

@@ -11,7 +11,7 @@ export type WeightStorage = 'f32' | 'f16';
 export const isMatmulWeight = (name: string): boolean => /(self_attn\.(qkv|o)_proj|mlp(_t)?\.(gate_up|down)_proj)\.weight$/.test(name);
 
 /**
- * SwiGLU gate_up weights [2·inter][cols] (rows 0..inter−1 gate, inter..2·inter−1 up, spec §1.2) →
+ * SwiGLU gate_up weights [2·inter][cols] (rows 0..inter−1 gate, inter..2·inter−1 up, docs/spec.md §1.2) →
  * rows interleaved (gate j at 2j, up j at 2j+1), so one matmul thread holds both halves of an output and
  * the epilogue can produce silu(gate)·up directly.
  */

@@ -3,8 +3,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { openApp, repoRoot, watchConsole } from './helpers';
 
-// Official-format checkpoints (torch.save zip named step_N) from the shared reference fixtures.
-const reference = (name: string, file: string) => path.resolve(repoRoot, '../shared/reference', name, file);
+// Official-format checkpoints (torch.save zip named step_N) from the official reference fixtures (tests/fixtures/reference).
+const reference = (name: string, file: string) => path.resolve(repoRoot, 'tests/fixtures/reference', name, file);
 
 test('an official step_N without all_config.yaml asks to confirm n and T; with the YAML it loads directly', async ({ page }) => {
   const problems = watchConsole(page);

@@ -1,4 +1,4 @@
-// The WebGPU engine against the outputs of the official TinyRecursiveModels code (../shared/reference,
+// The WebGPU engine against the outputs of the official TinyRecursiveModels code (tests/fixtures/reference,
 // README §5), loading the official `step_0` checkpoints through our torch reader. Tolerances are the
 // README's acceptance rules:
 //   maze / arc: fresh carry, logits and q within 1e-4 for steps 1–5 and 1e-3 for steps 6–16;

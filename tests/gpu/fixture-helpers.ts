@@ -1,4 +1,4 @@
-// Loading the golden fixtures (tests/fixtures) and the official reference (../shared/reference) for the
+// Loading the golden fixtures (tests/fixtures) and the official reference (tests/fixtures/reference) for the
 // engine tests.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';

@@ -30,7 +30,7 @@ describe('ARC augmented copies', () => {
   });
 });
 
-describe('voting over copies (spec §7.3)', () => {
+describe('voting over copies (docs/spec.md §7.3)', () => {
   const canvas = 5;
   const input: ArcGrid = [
     [1, 2],

@@ -8,7 +8,7 @@ import type { TrmConfig } from '../../src/core/config';
 import type { Carry, StepTrace } from '../../src/core/trace';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-export const referenceDir = path.resolve(repoRoot, '../shared/reference');
+export const referenceDir = path.resolve(repoRoot, 'tests/fixtures/reference');
 export const fixturesDir = path.resolve(repoRoot, 'tests/fixtures');
 
 /** One step as stored in io.json / trace.json. */
@@ -48,7 +48,7 @@ export interface FixtureTrace {
   steps: StoredStep[];
 }
 
-/** An official reference's io.json (../shared/reference/<name>). */
+/** An official reference's io.json (tests/fixtures/reference/<name>). */
 export interface ReferenceIo {
   config: Record<string, unknown>;
   inputs: number[][];

@@ -1,5 +1,5 @@
 // The CPU reference against the outputs of the official TinyRecursiveModels code
-// (../shared/reference, README §5), loading the official `step_0` checkpoints through our torch reader.
+// (tests/fixtures/reference, README §5), loading the official `step_0` checkpoints through our torch reader.
 // Tolerances are the README's acceptance rules (measured worst cases of two legitimate evaluations,
 // with margin):
 //   maze / arc: fresh carry, logits and q within 1e-4 for steps 1–5 and 1e-3 for steps 6–16;

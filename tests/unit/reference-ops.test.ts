@@ -1,4 +1,4 @@
-// Each reference kernel against a direct, untiled f64 transcription of its formula (spec §1.2), on sizes
+// Each reference kernel against a direct, untiled f64 transcription of its formula (docs/spec.md §1.2), on sizes
 // that exercise the tiled kernels' leftover rows and columns.
 import { describe, expect, it } from 'vitest';
 import {

@@ -8,15 +8,16 @@ import {
 } from '../../src/core/tasks';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
-const shared = path.resolve(repoRoot, '../shared');
-const reference = JSON.parse(readFileSync(path.join(shared, 'reference/arc-att-tiny/io.json'), 'utf8')) as {
+const datasets = path.resolve(repoRoot, 'datasets');
+const referenceDir = path.resolve(repoRoot, 'tests/fixtures/reference');
+const reference = JSON.parse(readFileSync(path.join(referenceDir, 'arc-att-tiny/io.json'), 'utf8')) as {
   arc_grids: ArcGrid[];
   inputs: number[][];
 };
 
 const canvasRow = (tokens: Int32Array, r: number, n = 6) => Array.from(tokens.slice(r * 30, r * 30 + n));
 
-describe('ARC tokens (spec §3.3)', () => {
+describe('ARC tokens (docs/spec.md §3.3)', () => {
   it('writes colour+2 from (0,0), EOS below and to the right, the corner and the rest PAD', () => {
     const grid = [
       [0, 1],
@@ -115,12 +116,12 @@ describe('ARC tokens (spec §3.3)', () => {
 
 describe('ARC files', () => {
   it('reads the official training challenges and solutions; the reference grids are test inputs there', () => {
-    const tasks = parseArcChallenges(readFileSync(path.join(shared, 'data/arc/arc-agi_training_challenges.json'), 'utf8'));
+    const tasks = parseArcChallenges(readFileSync(path.join(datasets, 'arc/arc-agi_training_challenges.json'), 'utf8'));
     expect(Object.keys(tasks)).toHaveLength(400);
     expect(tasks.a416b8f3.test[0].input).toEqual(reference.arc_grids[0]);
     expect(tasks['6150a2bd'].test[0].input).toEqual(reference.arc_grids[1]);
     expect(tasks.a416b8f3.test[0].output).toBeUndefined();
-    const solutions = parseArcSolutions(readFileSync(path.join(shared, 'data/arc/arc-agi_training_solutions.json'), 'utf8'));
+    const solutions = parseArcSolutions(readFileSync(path.join(datasets, 'arc/arc-agi_training_solutions.json'), 'utf8'));
     expect(solutions.a416b8f3[0][0]).toEqual([4, 0, 0, 0, 4, 0, 0, 0]);
     for (const task of Object.values(tasks))
       for (const pair of task.train) expect(decodeArcGrid(encodeArcGrid(pair.output))).toEqual(pair.output);

@@ -8,7 +8,7 @@ import {
 } from '../../src/core/tasks';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
-const reference = JSON.parse(readFileSync(path.resolve(repoRoot, '../shared/reference/maze-att-tiny/io.json'), 'utf8')) as {
+const reference = JSON.parse(readFileSync(path.resolve(repoRoot, 'tests/fixtures/reference/maze-att-tiny/io.json'), 'utf8')) as {
   inputs: number[][];
 };
 
@@ -29,7 +29,7 @@ function simpleMazeText(): string {
 
 const clone = (g: MazeGrid): MazeGrid => g.map((row) => row.slice());
 
-describe('Maze text and tokens (spec §3.2)', () => {
+describe('Maze text and tokens (docs/spec.md §3.2)', () => {
   it('maps "# SGo" to 1..5 as the official CHARSET does', () => {
     expect(MAZE_CHARSET).toBe('# SGo');
     expect(TOKEN_MAPS.maze.slice(1).join('')).toBe(MAZE_CHARSET);

@@ -8,7 +8,7 @@ import {
 } from '../../src/core/tasks';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
-const reference = JSON.parse(readFileSync(path.resolve(repoRoot, '../shared/reference/sudoku-mlp-tiny/io.json'), 'utf8')) as {
+const reference = JSON.parse(readFileSync(path.resolve(repoRoot, 'tests/fixtures/reference/sudoku-mlp-tiny/io.json'), 'utf8')) as {
   sudoku_strings: string[];
   inputs: number[][];
 };
@@ -44,7 +44,7 @@ describe('Sudoku text', () => {
   });
 });
 
-describe('Sudoku tokens (spec §3.1)', () => {
+describe('Sudoku tokens (docs/spec.md §3.1)', () => {
   it('encodes blank as 1 and digit d as d+1', () => {
     const g = new Array(81).fill(0);
     g[0] = 9;

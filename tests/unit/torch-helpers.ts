@@ -1,5 +1,5 @@
 // Test helpers for the checkpoint reader, written independently of src/core/weights/torch: a tiny zip writer
-// (stored / deflated / ZIP64 forms), a raw entry locator, and paths to the shared reference checkpoints.
+// (stored / deflated / ZIP64 forms), a raw entry locator, and paths to the official reference checkpoints (tests/fixtures/reference).
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { deflateRawSync } from 'node:zlib';

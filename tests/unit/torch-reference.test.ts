@@ -1,4 +1,4 @@
-// The three official reference checkpoints (../shared/reference/*/step_0, made by the official code) load to
+// The three official reference checkpoints (tests/fixtures/reference/*/step_0, made by the official code) load to
 // exactly the keys, shapes and dtypes their README §2 lists, bf16 inits upcast exactly, and the config inferred
 // from weights + all_config.yaml equals the constructor config in io.json.
 import { readFileSync } from 'node:fs';

@@ -1,4 +1,4 @@
-"""ARC augmentation and canvas encoding in the official scheme (spec §3.3, §4.3).
+"""ARC augmentation and canvas encoding in the official scheme (docs/spec.md §3.3, §4.3).
 
 An augmentation = colour permutation of 1..9 with black (0) fixed, then a dihedral transform; the augmented
 puzzle is named "<task>|||t<tid>|||<10-digit colour map>". Grids are placed on a square canvas as colour+2

@@ -1,4 +1,4 @@
-"""Build an ARC dataset in the official scheme from ../shared/data/arc (Kaggle JSON).
+"""Build an ARC dataset in the official scheme from datasets/arc (Kaggle JSON).
 
   .venv/bin/python training/data/build_arc.py --out data/arc-small --subsets evaluation \\
       --test-set-name evaluation --tasks 8 --num-aug 64 --canvas 12
@@ -24,7 +24,7 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 from data.arc_aug import aug_name, augment_grid, puzzle_hash, random_aug, random_offset, to_canvas  # noqa: E402
 from data.official_format import SplitBuilder, write_identifiers  # noqa: E402
 
-ARC_DIR = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "arc"
+ARC_DIR = Path(__file__).resolve().parents[2] / "datasets" / "arc"
 RETRIES_FACTOR = 5
 
 

@@ -19,24 +19,47 @@ import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 from data.dihedral import dihedral  # noqa: E402
-from data.maze_gen import make_maze  # noqa: E402
+from data.maze_gen import WALL, make_maze  # noqa: E402
 from data.official_format import SplitBuilder, write_identifiers  # noqa: E402
 
 
+def pad_to_canvas(inp: np.ndarray, lab: np.ndarray, canvas: int, rng: np.random.Generator):
+    """A side-s maze placed at a random offset of a canvas×canvas grid of walls (the app's codec reads a smaller
+    maze the same way: walls around it)."""
+    s = inp.shape[0]
+    r, c = (int(v) for v in rng.integers(0, canvas - s + 1, size=2))
+    out = []
+    for g in (inp, lab):
+        big = np.full((canvas, canvas), WALL, np.uint8)
+        big[r:r + s, c:c + s] = g
+        out.append(big)
+    return out[0], out[1]
+
+
 def _mazes(args):
-    seed, n, min_path, min_path_max, loops, size = args
+    seed, n, min_path, min_path_max, loops, size, size_min = args
     rng = np.random.default_rng(seed)
 
-    def threshold() -> int:  # a spread draws one per maze; without one, no draw (same mazes as before the option)
-        return min_path if min_path_max == min_path else int(rng.integers(min_path, min_path_max + 1))
+    def threshold(side: int) -> int:
+        # A spread draws one per maze; without one, no draw (same mazes as before the option). Mazes smaller than
+        # the canvas scale the threshold by their area, so that they are as hard for their size.
+        t = min_path if min_path_max == min_path else int(rng.integers(min_path, min_path_max + 1))
+        return t if side == size else max(1, t * side * side // (size * size))
 
-    return [make_maze(rng, min_path=threshold(), loop_fraction=loops, size=size) for _ in range(n)]
+    out = []
+    for _ in range(n):
+        side = size if size_min == size else int(rng.integers(size_min, size + 1))
+        inp, lab = make_maze(rng, min_path=threshold(side), loop_fraction=loops, size=side)
+        out.append((inp, lab) if side == size else pad_to_canvas(inp, lab, size, rng))
+    return out
 
 
 def generate(n: int, seed: int, min_path: int, loops: float, workers: int, min_path_max: int | None = None,
-             chunk: int = 25, size: int = 30):
+             chunk: int = 25, size: int = 30, size_min: int | None = None):
     hi = min_path if min_path_max is None else min_path_max
-    jobs = [(seed * 10_000 + k, min(chunk, n - k * chunk), min_path, hi, loops, size) for k in range((n + chunk - 1) // chunk)]
+    lo_side = size if size_min is None else size_min
+    jobs = [(seed * 10_000 + k, min(chunk, n - k * chunk), min_path, hi, loops, size, lo_side)
+            for k in range((n + chunk - 1) // chunk)]
     if workers > 1:
         with mp.get_context("fork").Pool(workers) as pool:
             parts = pool.map(_mazes, jobs)
@@ -46,14 +69,16 @@ def generate(n: int, seed: int, min_path: int, loops: float, workers: int, min_p
 
 
 def build(out: str, n_train: int, n_test: int, aug: bool, seed: int, min_path: int, loops: float, workers: int,
-          min_path_max: int | None = None, size: int = 30) -> dict:
+          min_path_max: int | None = None, size: int = 30, size_min: int | None = None) -> dict:
     if min_path_max is not None and min_path_max < min_path:
         raise ValueError(f"--min-path-max {min_path_max} is below --min-path {min_path}")
     t0 = time.time()
     if size < 4:
         raise ValueError(f"--size {size} is too small for a maze (at least 4)")
-    train = generate(n_train, seed * 2 + 1, min_path, loops, workers, min_path_max, size=size)
-    test = generate(n_test, seed * 2 + 2, min_path, loops, workers, min_path_max, size=size)
+    if size_min is not None and not 4 <= size_min <= size:
+        raise ValueError(f"--size-min {size_min} must be between 4 and --size {size}")
+    train = generate(n_train, seed * 2 + 1, min_path, loops, workers, min_path_max, size=size, size_min=size_min)
+    test = generate(n_test, seed * 2 + 2, min_path, loops, workers, min_path_max, size=size, size_min=size_min)
     test_keys = {inp.tobytes() for inp, _ in test}
     tr = SplitBuilder(seq_len=size * size)
     kept = 0
@@ -73,6 +98,8 @@ def build(out: str, n_train: int, n_test: int, aug: bool, seed: int, min_path: i
     write_identifiers(out, ["<blank>"])
     path_len = [int((lab == 5).sum()) + 1 for _, lab in train + test]  # steps S→G
     spread = {} if min_path_max is None else {"min_path_steps_max": min_path_max}
+    if size_min is not None:
+        spread["size_min"] = size_min
     info = {"seed": seed, "size": size, "train_mazes": kept, "test_mazes": len(test), "aug": aug, "min_path_steps": min_path,
             **spread, "loop_fraction": loops, "path_steps_mean": float(np.mean(path_len)),
             "path_steps_min": int(min(path_len)),
@@ -93,11 +120,14 @@ def main(argv=None):
                     help="draw each maze's --min-path uniformly up to this (a spread of difficulties)")
     ap.add_argument("--loops", type=float, default=0.08, help="fraction of inner walls opened to make loops")
     ap.add_argument("--size", type=int, default=30, help="mazes of size×size cells (the official Maze-Hard is 30)")
+    ap.add_argument("--size-min", type=int, default=None,
+                    help="mix of sizes: each maze's side drawn from --size-min..--size, placed among walls at a random "
+                         "offset of the --size canvas; its --min-path is scaled by its area")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--workers", type=int, default=2)
     a = ap.parse_args(argv)
     print(json.dumps(build(a.out, a.train, a.test, a.aug, a.seed, a.min_path, a.loops, a.workers, a.min_path_max,
-                           a.size),
+                           a.size, a.size_min),
                      indent=1))
 
 

@@ -7,7 +7,7 @@ puzzles, no augmentation), <out>/heldout_{easy,medium,hard}.csv (official column
 `--hard-train N --hard-pool M` appends the N highest-rated of M further minimal puzzles to training (harder
 data, like Sudoku-Extreme's); `--extreme-heldout N` adds heldout_extreme.csv, chosen the same way from its own pool.
 Held-out puzzles, and any training puzzle that could be equivalent to a benchmark puzzle
-(../shared/benchmarks/sudoku, evaluation only), are removed from training.
+(datasets/benchmarks/sudoku, evaluation only), are removed from training.
 """
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The 8 dihedral transforms of a square grid, numbered as the official builders number them (spec §4.3)."""
+"""The 8 dihedral transforms of a square grid, numbered as the official builders number them (docs/spec.md §4.3)."""
 from __future__ import annotations
 
 import numpy as np

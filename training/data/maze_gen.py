@@ -1,4 +1,4 @@
-"""Maze generator in the Maze-Hard style (spec §3.2, §4.2): 30×30 by default, smaller squares on request.
+"""Maze generator in the Maze-Hard style (docs/spec.md §3.2, §4.2): 30×30 by default, smaller squares on request.
 
 A random spanning-tree maze on a lattice of cells two apart (random parity), plus a fraction of extra
 openings that create loops; S and G are placed so that the shortest S→G path is unique and longer than

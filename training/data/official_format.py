@@ -1,4 +1,4 @@
-"""The official TRM on-disk dataset format (spec §3.4), written and read with numpy.
+"""The official TRM on-disk dataset format (docs/spec.md §3.4), written and read with numpy.
 
 <out>/{train,test}/dataset.json + all__{inputs,labels,puzzle_identifiers,puzzle_indices,group_indices}.npy,
 <out>/identifiers.json. A "puzzle" is one augmented copy (with its own identifier id); a "group" is an

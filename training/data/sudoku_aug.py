@@ -1,4 +1,4 @@
-"""Sudoku validity-preserving transforms (the official augmentation family, spec §4.1) and encodings.
+"""Sudoku validity-preserving transforms (the official augmentation family, docs/spec.md §4.1) and encodings.
 
 A transform = digit permutation (blank stays 0) + optional transpose + permutation of the 3 bands and of the
 3 rows inside each band + the same for stacks and columns. The same transform is applied to the puzzle and
@@ -28,7 +28,7 @@ def apply_transform(grid: np.ndarray, transform) -> np.ndarray:
 
 
 def encode(grid_digits: np.ndarray) -> np.ndarray:
-    """Digits (0 = blank) -> TRM token ids: blank = 1, digit d = d + 1 (spec §3.1)."""
+    """Digits (0 = blank) -> TRM token ids: blank = 1, digit d = d + 1 (docs/spec.md §3.1)."""
     return (np.asarray(grid_digits) + 1).astype(np.uint8)
 
 

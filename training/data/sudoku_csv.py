@@ -1,5 +1,5 @@
 """Sudoku CSV reading/writing: the official columns `source,question,answer,rating` (Sudoku-Extreme) and
-the benchmark files' `puzzle,solution` (../shared/benchmarks/sudoku)."""
+the benchmark files' `puzzle,solution` (datasets/benchmarks/sudoku)."""
 from __future__ import annotations
 
 import csv
@@ -10,7 +10,7 @@ import numpy as np
 from .sudoku_aug import grid_to_text, parse_grid
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-BENCHMARK_DIR = REPO_ROOT.parent / "shared" / "benchmarks" / "sudoku"
+BENCHMARK_DIR = REPO_ROOT / "datasets" / "benchmarks" / "sudoku"
 
 
 def read_sudoku_csv(path) -> tuple[np.ndarray, np.ndarray, list[str]]:
@@ -44,5 +44,5 @@ def write_sudoku_csv(path, puzzles, solutions, ratings, source: str):
 def benchmark_files() -> list[Path]:
     files = sorted(BENCHMARK_DIR.glob("*.csv"))
     if not files:
-        raise FileNotFoundError(f"no benchmark CSVs in {BENCHMARK_DIR} (the shared folder must sit beside the repo)")
+        raise FileNotFoundError(f"no benchmark CSVs in {BENCHMARK_DIR} (datasets/benchmarks/sudoku in the repo)")
     return files

@@ -1,4 +1,4 @@
-"""Shared test setup: `import trm` from training/, paths to the repo and to ../shared (relative to the repo)."""
+"""Shared test setup: `import trm` from training/, paths to the repo and its fixtures."""
 from __future__ import annotations
 
 import sys
@@ -9,8 +9,8 @@ import torch
 
 TRAINING = Path(__file__).resolve().parent.parent
 REPO = TRAINING.parent
-SHARED_REFERENCE = (REPO / ".." / "shared" / "reference").resolve()
 FIXTURES = REPO / "tests" / "fixtures"
+REFERENCE = FIXTURES / "reference"  # made by the official code (tests/fixtures/reference/README.md)
 
 if str(TRAINING) not in sys.path:
     sys.path.insert(0, str(TRAINING))
@@ -19,8 +19,7 @@ torch.set_num_threads(1)  # the machine is shared; tiny models gain nothing from
 
 
 @pytest.fixture(scope="session")
-def shared_reference() -> Path:
-    if not SHARED_REFERENCE.is_dir():
-        pytest.fail(f"official reference fixtures not found at {SHARED_REFERENCE} (expected ../shared/reference "
-                    "next to the repo)")
-    return SHARED_REFERENCE
+def reference_dir() -> Path:
+    if not REFERENCE.is_dir():
+        pytest.fail(f"official reference fixtures not found at {REFERENCE}")
+    return REFERENCE

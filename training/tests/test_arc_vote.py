@@ -1,4 +1,4 @@
-"""The official ARC voting (spec §7.3): predictions mapped back to the original frame, ranked by votes then mean q."""
+"""The official ARC voting (docs/spec.md §7.3): predictions mapped back to the original frame, ranked by votes then mean q."""
 from __future__ import annotations
 
 import numpy as np

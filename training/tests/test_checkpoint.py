@@ -50,8 +50,8 @@ def test_official_save_has_official_keys_dtypes_and_round_trips(tmp_path, head, 
     assert not list(tmp_path.glob("*.tmp"))
 
 
-def test_official_save_of_the_reference_checkpoint_is_identical(tmp_path, shared_reference):
-    ref_path = shared_reference / "sudoku-mlp-tiny" / "step_0"
+def test_official_save_of_the_reference_checkpoint_is_identical(tmp_path, reference_dir):
+    ref_path = reference_dir / "sudoku-mlp-tiny" / "step_0"
     state, _ = load_official(ref_path)
     save_official(state, tmp_path / "step_0")
     ref, again = (torch.load(p, weights_only=True) for p in (ref_path, tmp_path / "step_0"))

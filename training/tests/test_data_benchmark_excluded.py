@@ -1,4 +1,4 @@
-"""../shared/benchmarks is evaluation only: no benchmark Sudoku (or a transform of one) may reach training data."""
+"""datasets/benchmarks is evaluation only: no benchmark Sudoku (or a transform of one) may reach training data."""
 from __future__ import annotations
 
 import numpy as np

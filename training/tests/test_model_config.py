@@ -40,7 +40,7 @@ def test_derived_sizes_and_parameter_count_of_sudoku_mlp():
     buffers = ("H_init", "L_init", "puzzle_emb.weights")  # not trainable parameters
     def count(cfg: TrmConfig) -> int:
         return sum(math.prod(s) for k, s in cfg.expected_shapes().items() if k not in buffers)
-    assert count(c) == 5_028_866  # spec §2.1
+    assert count(c) == 5_028_866  # docs/spec.md §2.1
     assert count(sudoku_mlp(mlp_t=False, pos_encodings="rope")) == 6_828_034
 
 

@@ -1,5 +1,5 @@
-"""The twin against the official code: ../shared/reference/* (step_0 + io.json + carries.f32), with the
-acceptance rules of ../shared/reference/README.md §5."""
+"""The twin against the official code: tests/fixtures/reference/* (step_0 + io.json + carries.f32), with the
+acceptance rules of tests/fixtures/reference/README.md §5."""
 from __future__ import annotations
 
 import json
@@ -57,8 +57,8 @@ def assert_step_matches(ref: dict, got, tol: float, what: str) -> None:
 
 
 @pytest.mark.parametrize("name", sorted(TASKS))
-def test_fresh_carry_reproduces_every_comparable_step(shared_reference, name):
-    io, config, model, batch = load_reference(shared_reference, name)
+def test_fresh_carry_reproduces_every_comparable_step(reference_dir, name):
+    io, config, model, batch = load_reference(reference_dir, name)
     last = max(s["step"] for s in io["steps"] if fresh_tolerance(name, s["step"]) is not None)
     steps = run_eval(model, batch, steps=last)
     assert [s.step for s in steps] == list(range(1, last + 1))
@@ -67,10 +67,10 @@ def test_fresh_carry_reproduces_every_comparable_step(shared_reference, name):
 
 
 @pytest.mark.parametrize("name", sorted(TASKS))
-def test_resumed_from_carry_snapshots(shared_reference, name):
-    io, config, model, batch = load_reference(shared_reference, name)
+def test_resumed_from_carry_snapshots(reference_dir, name):
+    io, config, model, batch = load_reference(reference_dir, name)
     snap = io["carry_snapshots"]
-    carries = np.fromfile(shared_reference / name / snap["file"], dtype="<f4").reshape(snap["shape"])
+    carries = np.fromfile(reference_dir / name / snap["file"], dtype="<f4").reshape(snap["shape"])
     for i, after in enumerate(snap["after_steps"]):
         z_H, z_L = (torch.from_numpy(carries[i, j].copy()) for j in (0, 1))
         (got,) = run_eval(model, batch, steps=1, carry=resumed_carry(model, batch, z_H, z_L, after))
@@ -79,11 +79,11 @@ def test_resumed_from_carry_snapshots(shared_reference, name):
 
 
 @pytest.mark.parametrize("name", sorted(TASKS))
-def test_config_from_all_config_yaml_and_weights(shared_reference, name):
-    io, config, _, _ = load_reference(shared_reference, name)
-    state, _ = load_official(shared_reference / name / "step_0")
+def test_config_from_all_config_yaml_and_weights(reference_dir, name):
+    io, config, _, _ = load_reference(reference_dir, name)
+    state, _ = load_official(reference_dir / name / "step_0")
     sizes = infer_sizes(state)
-    from_yaml = from_all_config_yaml(shared_reference / name / "all_config.yaml", seq_len=io["config"]["seq_len"],
+    from_yaml = from_all_config_yaml(reference_dir / name / "all_config.yaml", seq_len=io["config"]["seq_len"],
                                      vocab_size=sizes["vocab_size"],
                                      num_puzzle_identifiers=sizes["num_puzzle_identifiers"], task=TASKS[name])
     assert from_yaml == config
@@ -91,12 +91,12 @@ def test_config_from_all_config_yaml_and_weights(shared_reference, name):
 
 
 @pytest.mark.parametrize("name", sorted(TASKS))
-def test_official_init_with_seed_0_gives_the_reference_weights(shared_reference, name):
+def test_official_init_with_seed_0_gives_the_reference_weights(reference_dir, name):
     """The reference step_0 is the official init after torch.manual_seed(0); only q_head and the puzzle table
     were overwritten afterwards. Same construction order → same draws (up to erfinv's last-bit rounding,
     which differs between math-library builds)."""
-    _, config, _, _ = load_reference(shared_reference, name)
-    state, _ = load_official(shared_reference / name / "step_0")
+    _, config, _, _ = load_reference(reference_dir, name)
+    state, _ = load_official(reference_dir / name / "step_0")
     torch.manual_seed(0)
     ours = TrmACT(config).inner.state_dict()
     for key, ref in state.items():

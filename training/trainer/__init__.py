@@ -1,1 +1,1 @@
-"""Training loop for the official-compatible TRM (spec §5): optimizers, EMA, sampling, checkpoints, logging."""
+"""Training loop for the official-compatible TRM (docs/spec.md §5): optimizers, EMA, sampling, checkpoints, logging."""

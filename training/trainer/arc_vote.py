@@ -1,4 +1,4 @@
-"""The official ARC scoring (spec §7.3): every augmented copy of a test input votes for its prediction mapped back
+"""The official ARC scoring (docs/spec.md §7.3): every augmented copy of a test input votes for its prediction mapped back
 to the original task's frame and colours; distinct answers rank by (votes, mean sigmoid(q_halt)); pass@K asks
 whether the true output is among the top K, averaged over a task's test inputs, then over tasks.
 

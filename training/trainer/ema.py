@@ -1,4 +1,4 @@
-"""Exponential moving average of the trainable parameters (official EMAHelper, spec §5.4).
+"""Exponential moving average of the trainable parameters (official EMAHelper, docs/spec.md §5.4).
 
 shadow = rate·shadow + (1 - rate)·param after every optimizer step; buffers (puzzle table, H/L_init) are not
 averaged. `horizon` = 1 / (1 - rate) steps is the easier knob for short CPU runs (official: 0.999 = 1000 steps).

@@ -1,4 +1,4 @@
-"""Evaluation in the official way (spec §1.7): every example runs all N_sup ACT steps in eval mode; the answer
+"""Evaluation in the official way (docs/spec.md §1.7): every example runs all N_sup ACT steps in eval mode; the answer
 is argmax(logits) after the last step. We also record the exact accuracy after every step (the accuracy
 curve) and the step at which q_halt first turns positive (where an early-halting app would stop)."""
 from __future__ import annotations

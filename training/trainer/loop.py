@@ -1,4 +1,4 @@
-"""The training loop (official `train_batch`, spec §5.2): one optimizer step = one ACT step for the whole batch.
+"""The training loop (official `train_batch`, docs/spec.md §5.2): one optimizer step = one ACT step for the whole batch.
 
 The ACT carry persists across optimizer steps; rows that halted take a fresh example from the incoming batch.
 Loss = stablemax CE + 0.5·BCE(q_halt), backward(loss / global_batch); AdamATan2 (or AdamW) on the network,

@@ -1,4 +1,4 @@
-"""Optimizers of the official recipe (spec §5.4), in plain torch.
+"""Optimizers of the official recipe (docs/spec.md §5.4), in plain torch.
 
 AdamATan2 with a = b = 1 and no eps (the `adam-atan2` package's maths), AdamW as an alternative, SignSGD for
 the sparse puzzle-embedding rows, and the warmup + cosine learning-rate schedule.

@@ -1,4 +1,4 @@
-"""Training batches from an official-format split, sampled as the official `_iter_train` does (spec §5.2).
+"""Training batches from an official-format split, sampled as the official `_iter_train` does (docs/spec.md §5.2).
 
 Each epoch visits the groups in a random order; for each group one random augmented puzzle is picked and its
 examples (in random order) are added until the global batch is full; an incomplete last batch is dropped.

@@ -29,7 +29,7 @@ class ConfigError(ValueError):
 
 
 def swiglu_intermediate(hidden: int, expansion: float) -> int:
-    """round(expansion·h·2/3) rounded up to a multiple of 256 (spec §1.2)."""
+    """round(expansion·h·2/3) rounded up to a multiple of 256 (docs/spec.md §1.2)."""
     return math.ceil(round(expansion * hidden * 2 / 3) / 256) * 256
 
 
@@ -181,7 +181,7 @@ class TrmConfig:
         """From an official `arch` dict (all_config.yaml) plus the dataset sizes the official code takes from
         dataset.json. Official-only keys (name, loss, H_layers, causal, batch_size) are ignored."""
         if arch.get("no_ACT_continue", True) is not True:
-            raise ConfigError("no_ACT_continue=false is not supported (the official path is broken, spec §5.3)")
+            raise ConfigError("no_ACT_continue=false is not supported (the official path is broken, docs/spec.md §5.3)")
         keep = {f.name for f in fields(cls)} - {"task", "seq_len", "vocab_size", "num_puzzle_identifiers"}
         picked = {k: v for k, v in arch.items() if k in keep}
         return cls(task=task, seq_len=seq_len, vocab_size=vocab_size,

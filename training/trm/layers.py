@@ -1,4 +1,4 @@
-"""Building blocks of the official TRM (spec §1.2), with the official parameter names.
+"""Building blocks of the official TRM (docs/spec.md §1.2), with the official parameter names.
 
 Weights are stored fp32 and cast to the activation dtype at use ("Casted*"). RMSNorm has no weight and runs
 in fp32 (float64 when the activations are float64, so a float64 run stays float64 end to end).

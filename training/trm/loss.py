@@ -1,4 +1,4 @@
-"""Loss head (official `ACTLossHead`, spec §5.3): stablemax cross-entropy in float64 per example, plus
+"""Loss head (official `ACTLossHead`, docs/spec.md §5.3): stablemax cross-entropy in float64 per example, plus
 0.5·BCE(q_halt, whole-sequence-correct). Wraps the ACT model as `.model` so keys are `model.inner.*`."""
 from __future__ import annotations
 

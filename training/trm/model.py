@@ -1,4 +1,4 @@
-"""The official Tiny Recursion Model (spec §1), module and parameter names equal to the official keys.
+"""The official Tiny Recursion Model (docs/spec.md §1), module and parameter names equal to the official keys.
 
     TrmInner  (= official `..._ACTV1_Inner`, reached as `model.inner`): one ACT step, T cycles of
               n latent updates  z_L = net(z_L, z_H + x)  and one answer update  z_H = net(z_H, z_L).

@@ -1,4 +1,4 @@
-// The TRM network (`L_level`, spec §1.3–§1.4): a stack of post-norm blocks used for both the latent
+// The TRM network (`L_level`, docs/spec.md §1.3–§1.4): a stack of post-norm blocks used for both the latent
 // update and the answer update. One instance owns its weights' views and all scratch buffers, and runs
 // one puzzle ([S][hidden]) at a time.
 import type { ModelBundle } from '../bundle';

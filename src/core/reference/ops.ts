@@ -1,4 +1,4 @@
-// Small pure f32 kernels of the CPU reference TRM (spec §1.2). Every kernel writes into a caller-owned
+// Small pure f32 kernels of the CPU reference TRM (docs/spec.md §1.2). Every kernel writes into a caller-owned
 // Float32Array (no allocation per call) and mirrors one op of the official PyTorch code run with
 // forward_dtype float32. Sums are accumulated in f64 and rounded to f32 once on store, so the reference
 // sits at least as close to the exact result as PyTorch's own f32 kernels; the WGSL kernel tests
@@ -80,7 +80,7 @@ export function linear(
 
 /**
  * out[n][c] = Σ_k w[n][k]·x[k][c]: `W·X`. Used by the token-mixing SwiGLU, which multiplies each
- * channel's position vector by W (spec §1.3): with X = h [S][hidden] this is (hᵀ·Wᵀ)ᵀ without
+ * channel's position vector by W (docs/spec.md §1.3): with X = h [S][hidden] this is (hᵀ·Wᵀ)ᵀ without
  * materialising the transpose. Register-tiled 2 rows × 4 columns; leftovers use a plain loop.
  */
 export function matmulWX(out: Float32Array, w: Float32Array, x: Float32Array, outRows: number, inner: number, cols: number): void {
@@ -152,7 +152,7 @@ export function rmsNormRows(x: Float32Array, rows: number, dim: number, eps: num
 
 /**
  * Weightless RMSNorm over the positions axis, separately for each channel, in place (the mlp_t block
- * normalises the transposed [hidden][S] tensor over S, spec §0.5). `ss` is f64 scratch of `dim` values.
+ * normalises the transposed [hidden][S] tensor over S, docs/spec.md §0.5). `ss` is f64 scratch of `dim` values.
  */
 export function rmsNormColumns(x: Float32Array, rows: number, dim: number, eps: number, ss: Float64Array): void {
   ss.fill(0, 0, dim);
@@ -174,7 +174,7 @@ export function siluMul(g: number, u: number): number {
 
 /**
  * SwiGLU activation for a `gate_up` output laid out [rows][2·inter]: the first half of each row is the
- * gate, the second half is up (spec §1.2). out[r][k] = silu(gate[r][k])·up[r][k], out is [rows][inter].
+ * gate, the second half is up (docs/spec.md §1.2). out[r][k] = silu(gate[r][k])·up[r][k], out is [rows][inter].
  */
 export function swigluRows(out: Float32Array, gateUp: Float32Array, rows: number, inter: number): void {
   for (let r = 0; r < rows; r++) {
@@ -231,7 +231,7 @@ export function ropeTables(seqTotal: number, headDim: number, theta: number): Ro
 
 /**
  * Rotate-half RoPE, in place, on the Q and K heads of a fused qkv tensor [S][3·hidden]
- * (heads 0..H−1 are Q, H..2H−1 are K, 2H..3H−1 are V; spec §1.2):
+ * (heads 0..H−1 are Q, H..2H−1 are K, 2H..3H−1 are V; docs/spec.md §1.2):
  * x' = x·cos + rotate_half(x)·sin with rotate_half(x) = concat(−x[half:], x[:half]).
  */
 export function applyRope(qkv: Float32Array, seqTotal: number, hidden: number, numHeads: number, rope: RopeTables): void {
@@ -320,7 +320,7 @@ export function attention(
 export const LEARNED_POSITION_FACTOR = 0.707106781;
 
 /**
- * Input embedding of one puzzle (spec §1.5): [puzzle row zero-padded to puzzle_emb_len·hidden values,
+ * Input embedding of one puzzle (docs/spec.md §1.5): [puzzle row zero-padded to puzzle_emb_len·hidden values,
  * token embeddings] · embedScale. out is [(puzzleLen + seqLen)][hidden]. Only the first
  * ceil(puzzleNdim / hidden) prefix positions can be non-zero. With a learned position table
  * ([(puzzleLen + seqLen)][hidden], pos_encodings "learned", unused by published models) the result is

@@ -1,4 +1,4 @@
-// The recursion of the CPU reference TRM (spec §1.5–§1.7): input embedding, T cycles of
+// The recursion of the CPU reference TRM (docs/spec.md §1.5–§1.7): input embedding, T cycles of
 // { n latent updates z_L = net(z_L, z_H + x), one answer update z_H = net(z_H, z_L) } per supervision
 // step, lm_head / q_head, and the carry kept across steps. Produces the engine-neutral Trace.
 import { EngineUsageError } from '../engine-errors';

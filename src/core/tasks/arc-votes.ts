@@ -1,4 +1,4 @@
-// ARC voting over augmented copies (spec §7.3), as the official evaluator scores ARC: a model trained with
+// ARC voting over augmented copies (docs/spec.md §7.3), as the official evaluator scores ARC: a model trained with
 // augmentations has one puzzle-embedding row per augmented copy of a task ("<task>|||t<k>|||<colour map>"); each
 // copy solves the test input as that copy sees it (colours permuted, then a dihedral transform), its answer is
 // mapped back, and the answers vote: most votes first, then the highest mean sigmoid(q_halt).

@@ -1,4 +1,4 @@
-// ARC-AGI: Kaggle JSON ⇄ grids ⇄ official tokens on the 30×30 canvas (spec §3.3: PAD 0, EOS 1,
+// ARC-AGI: Kaggle JSON ⇄ grids ⇄ official tokens on the 30×30 canvas (docs/spec.md §3.3: PAD 0, EOS 1,
 // colour c → c+2, an EOS border below and right of the grid) and the official crop that decodes them.
 // A model may use a smaller square canvas (its seq_len = side²): the same encoding on that side.
 import { TaskInputError } from './errors';

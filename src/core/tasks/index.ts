@@ -1,4 +1,4 @@
-// Task codecs: grids ⇄ the official token layouts (spec §3). Pure functions, no DOM.
+// Task codecs: grids ⇄ the official token layouts (docs/spec.md §3). Pure functions, no DOM.
 import type { TaskKind } from '../config';
 
 export * from './errors';

@@ -1,4 +1,4 @@
-// Mazes: text ⇄ grid ⇄ official tokens (spec §3.2: CHARSET "# SGo" → 1..5, PAD 0, row-major), the path
+// Mazes: text ⇄ grid ⇄ official tokens (docs/spec.md §3.2: CHARSET "# SGo" → 1..5, PAD 0, row-major), the path
 // checker and a breadth-first shortest path. The official mazes are 30×30; a model may read a smaller
 // square canvas (side² tokens), and a maze is fitted to it by padding or cropping walls (fitMazeToCanvas).
 import { TaskInputError } from './errors';

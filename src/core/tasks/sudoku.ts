@@ -1,4 +1,4 @@
-// Sudoku 9×9: text ⇄ grid ⇄ official tokens (spec §3.1: blank → 1, digit d → d+1, row-major), the rules
+// Sudoku 9×9: text ⇄ grid ⇄ official tokens (docs/spec.md §3.1: blank → 1, digit d → d+1, row-major), the rules
 // checker and a small exact solver.
 import { TaskInputError } from './errors';
 

@@ -283,7 +283,7 @@ export function ArcEditor() {
       </div>
       <Notice tone="info">
         A TRM solves only ARC tasks whose puzzle embedding it was trained on: the demonstration pairs are never shown to
-        the model, they were learned into that task's embedding row (spec §7). A task you draw yourself has no row, so the
+        the model, they were learned into that task's embedding row (docs/spec.md §7). A task you draw yourself has no row, so the
         answer is meaningless; the pairs here are for you.
       </Notice>
     </EditorFrame>

@@ -55,7 +55,7 @@ export function preflight(task: TaskKind, puzzle: PuzzleOf[TaskKind], model: Mod
     if (row !== undefined) puzzleId = row;
     else if (model)
       warnings.push(
-        `The model has no puzzle embedding for "${arc.name}" (it was not trained on this task), so it runs with the blank embedding and its answer will be meaningless (spec §7).`,
+        `The model has no puzzle embedding for "${arc.name}" (it was not trained on this task), so it runs with the blank embedding and its answer will be meaningless (docs/spec.md §7).`,
       );
   }
   if (model && !seqLenFits(task, model.config.seq_len))

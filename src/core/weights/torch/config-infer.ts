@@ -1,13 +1,13 @@
 // Rebuilds a TrmConfig for an official checkpoint: sizes from the tensor shapes, recursion depths and heads from
 // the run's `all_config.yaml` (`arch` section). Without the YAML, n/T/heads are the published presets and the
 // result says it needs the user's confirmation: running with the wrong L_cycles silently ruins accuracy
-// (spec §0.14: ARC-1 with n=6 instead of 4 drops pass@1 from ~40% to ~4%).
+// (docs/spec.md §0.14: ARC-1 with n=6 instead of 4 drops pass@1 from ~40% to ~4%).
 import { parse as parseYaml } from 'yaml';
 import { DEFAULTS, configProblems, expectedShapes, type TaskKind, type TrmConfig } from '../../config';
 import { OFFICIAL_PREFIXES, type TensorInfo, type TorchCheckpoint } from './checkpoint';
 import { CheckpointContentError } from './errors';
 
-/** Published recursion settings per task (spec §1.1); heads = hidden/64 (head_dim 64 in every published model). */
+/** Published recursion settings per task (docs/spec.md §1.1); heads = hidden/64 (head_dim 64 in every published model). */
 export const TASK_PRESETS: Readonly<Record<TaskKind, { L_cycles: number; H_cycles: number; seq_len: number }>> = {
   sudoku: { L_cycles: 6, H_cycles: 3, seq_len: 81 },
   maze: { L_cycles: 4, H_cycles: 3, seq_len: 900 },
