@@ -8,7 +8,8 @@
 // side by side and answers with the first that obeys the rules (src/core/tasks/sudoku-views.ts), as the app does;
 // for ARC it solves N augmented copies of the task (`--puzzle-id <task name>`) and answers by their vote.
 import { existsSync, readFileSync } from 'node:fs';
-import { basename } from 'node:path';
+import { readFile, stat } from 'node:fs/promises';
+import path, { basename } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { ModelBundle } from '../src/core/bundle';
 import type { TaskKind } from '../src/core/config';
@@ -20,7 +21,7 @@ import {
 import { mergeTraceSteps, type StepTrace, type Trace, type TrmEngine, type ViewsOfStep } from '../src/core/trace';
 import { makeTries, triesWanted } from '../src/worker/tries';
 import { loadAppModel } from '../src/core/weights/app-format';
-import { loadOfficialBundle } from '../src/core/weights/torch';
+import { loadOfficialBundle, MAX_CONFIG_YAML_CHARS } from '../src/core/weights/torch';
 import { openFileSource } from '../src/core/weights/torch/node-source';
 import { evaluateSudokuRows, reportJson, reportText, sampleRows } from './lib/solve-csv';
 
@@ -76,24 +77,42 @@ function codecFor(task: TaskKind, puzzleText: string): Codec {
   };
 }
 
+const MAX_CONFIG_BYTES = MAX_CONFIG_YAML_CHARS * 4; // UTF-8: at most 4 bytes a character
+
+/** A file that must be small, refused by its size before it is read. */
+async function readSmallText(file: string, maxBytes: number, what: string): Promise<string> {
+  const { size } = await stat(file);
+  if (size > maxBytes) throw new Error(`${what} ${file} is ${size} bytes; at most ${maxBytes} are read (is it the right file?)`);
+  return readFile(file, 'utf8');
+}
+
 async function loadModel(file: string, task: TaskKind, yamlFile: string | undefined, requested: string): Promise<{ bundle: ModelBundle; puzzleId: number }> {
-  const head = readFileSync(file).subarray(0, 2);
   const row = /^[0-9]+$/.test(requested) ? Number(requested) : null;
-  if (head[0] === 0x50 && head[1] === 0x4b) {
-    // A zip: an official `step_N` torch checkpoint. Keep only the puzzle-embedding row we need (ARC tables are GBs).
-    if (row === null) throw new Error(`an official checkpoint names no puzzles: give --puzzle-id as a row number, not "${requested}"`);
-    const yaml = yamlFile ? readFileSync(yamlFile, 'utf8') : null;
-    const bundle = await loadOfficialBundle(await openFileSource(file), { yaml, task, rows: [row] });
-    if (bundle.needsConfirmation) console.error(`note: no all_config.yaml given; assumed ${bundle.assumed.join(', ')} (pass --yaml to be exact)`);
-    return { bundle, puzzleId: 0 };
+  // Read by range, as the page does: an official step_N can be larger than one Node buffer (2 GiB).
+  const source = await openFileSource(file);
+  try {
+    const head = await source.read(0, Math.min(2, source.size));
+    if (head[0] === 0x50 && head[1] === 0x4b) {
+      // A zip: an official `step_N` torch checkpoint. Keep only the puzzle-embedding row we need (ARC tables are GBs).
+      if (row === null) throw new Error(`an official checkpoint names no puzzles: give --puzzle-id as a row number, not "${requested}"`);
+      const besideIt = path.join(path.dirname(file), 'all_config.yaml');
+      const yamlPath = yamlFile ?? (existsSync(besideIt) ? besideIt : undefined);
+      const yaml = yamlPath ? await readSmallText(yamlPath, MAX_CONFIG_BYTES, '--yaml') : null;
+      if (!yamlFile && yamlPath) console.error(`note: config from ${yamlPath} (the official layout: all_config.yaml beside step_N)`);
+      const bundle = await loadOfficialBundle(source, { yaml, task, rows: [row] });
+      if (bundle.needsConfirmation) console.error(`note: no all_config.yaml given; assumed ${bundle.assumed.join(', ')} (pass --yaml to be exact)`);
+      return { bundle, puzzleId: 0 };
+    }
+    const bundle = await loadAppModel(await source.read(0, source.size));
+    // A task name wins over a row number: ARC ids such as 00576224 are digits too.
+    const named = bundle.puzzleNames?.indexOf(requested) ?? -1;
+    if (named >= 0) return { bundle, puzzleId: named };
+    if (row !== null) return { bundle, puzzleId: row };
+    const known = (bundle.puzzleNames ?? []).filter((n) => n && !n.includes('|||') && n !== '<blank>');
+    throw new Error(`the model has no puzzle named "${requested}"${known.length ? ` (it knows ${known.join(', ')})` : ' (it stores no puzzle names)'}`);
+  } finally {
+    await source.close();
   }
-  const bundle = await loadAppModel(new Uint8Array(readFileSync(file)));
-  // A task name wins over a row number: ARC ids such as 00576224 are digits too.
-  const named = bundle.puzzleNames?.indexOf(requested) ?? -1;
-  if (named >= 0) return { bundle, puzzleId: named };
-  if (row !== null) return { bundle, puzzleId: row };
-  const known = (bundle.puzzleNames ?? []).filter((n) => n && !n.includes('|||') && n !== '<blank>');
-  throw new Error(`the model has no puzzle named "${requested}"${known.length ? ` (it knows ${known.join(', ')})` : ' (it stores no puzzle names)'}`);
 }
 
 // Dawn's instance must outlive the device (a collected instance aborts pending pipeline compiles).

@@ -24,7 +24,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from data.official_format import load_identifiers  # noqa: E402
 from trainer.model_io import load_model  # noqa: E402
 from export_onnx import export_step  # noqa: E402
-from trm.checkpoint import save_app, save_official  # noqa: E402
+from trm.checkpoint import save_app, save_official_with_config  # noqa: E402
 
 DTYPES = {"f32": torch.float32, "f16": torch.float16, "bf16": torch.bfloat16}
 REPO_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -92,7 +92,7 @@ def main(argv=None):
     ap.add_argument("--name", default=None)
     ap.add_argument("--accuracy", help="JSON from evaluate.py --json (or a dict of them) to put in the card")
     ap.add_argument("--notes", default="")
-    ap.add_argument("--official", help="folder for the official step_N file")
+    ap.add_argument("--official", help="folder for the official step_N file and its all_config.yaml")
     ap.add_argument("--onnx", help="write ONNX of one supervision step here")
     ap.add_argument("--manifest", help="add/replace this model's entry in a models/manifest.json")
     a = ap.parse_args(argv)
@@ -118,10 +118,8 @@ def main(argv=None):
             json.dump(card, f, indent=1)
         written.append(a.card)
     if a.official:
-        os.makedirs(a.official, exist_ok=True)
-        path = os.path.join(a.official, f"step_{info.get('step', 0)}")
-        save_official(model, path)
-        written.append(path)
+        settings = info.get("settings") if isinstance(info.get("settings"), dict) else None
+        written.extend(str(p) for p in save_official_with_config(model, cfg, a.official, info.get("step") or 0, settings))
     if a.onnx:
         inner = getattr(model, "model", model).inner
         if inner.config.forward_dtype != "float32":

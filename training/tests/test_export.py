@@ -61,6 +61,42 @@ def test_official_export_round_trips(run, tmp_path):
     raw = torch.load(f"{run_dir}/ckpt.pt", weights_only=False)["model"]
     for k, v in raw.items():
         torch.testing.assert_close(sd[k].to(v.dtype), v)
+    # all_config.yaml beside step_N, as the official trainer writes it: the config reads back exactly, and the
+    # run's training settings are under their official keys.
+    import yaml
+
+    from trm import TrmConfig
+
+    _, cfg, info = load_model(run_dir, "raw")
+    doc = yaml.safe_load((tmp_path / "off" / "all_config.yaml").read_text())
+    back = TrmConfig.from_all_config_yaml(tmp_path / "off" / "all_config.yaml", seq_len=cfg.seq_len,
+                                          vocab_size=cfg.vocab_size, num_puzzle_identifiers=cfg.num_puzzle_identifiers,
+                                          task="sudoku")
+    assert back == cfg
+    assert doc["global_batch_size"] == TINY["global_batch"] and doc["lr"] == TINY["lr"]
+    assert doc["data_paths"] == [info["settings"]["data"]] and doc["arch"]["no_ACT_continue"] is True
+
+
+def test_official_export_fixture_is_what_the_exporter_writes(tmp_path):
+    """tests/fixtures/official-export (read by tests/unit/official-export.test.ts) is export.py's output for the
+    maze6-mlp-h16 fixture, byte for byte: regenerate it with the same command when the exporter changes."""
+    import export
+
+    from conftest import FIXTURES
+
+    export.main(["--model", str(FIXTURES / "maze6-mlp-h16" / "model.safetensors"), "--official", str(tmp_path)])
+    for name in ("step_0", "all_config.yaml"):
+        assert (tmp_path / name).read_bytes() == (FIXTURES / "official-export" / name).read_bytes(), name
+
+
+def test_official_export_refuses_a_config_the_official_code_cannot_express():
+    from trm import TrmConfig
+    from trm.checkpoint import CheckpointError, official_all_config
+
+    cfg = TrmConfig(task="maze", hidden_size=16, num_heads=2, L_cycles=1, H_cycles=1, seq_len=16, vocab_size=6)
+    cfg.pos_encodings = "rope_2d"
+    with pytest.raises(CheckpointError, match="rope_2d"):
+        official_all_config(cfg)
 
 
 def test_export_cli_onnx_matches_torch(run, tmp_path):

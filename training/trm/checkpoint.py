@@ -102,6 +102,52 @@ def save_official(source: nn.Module | Mapping[str, torch.Tensor], path: str | os
     _atomic_write(path, lambda tmp: torch.save(out, tmp))
 
 
+# Training keys of an official all_config.yaml that a run of ours has under the same meaning (RunSettings name → key).
+_OFFICIAL_RUN_KEYS = {"global_batch": "global_batch_size", "lr": "lr", "lr_warmup_steps": "lr_warmup_steps",
+                      "lr_min_ratio": "lr_min_ratio", "weight_decay": "weight_decay", "beta1": "beta1", "beta2": "beta2",
+                      "puzzle_emb_lr": "puzzle_emb_lr", "puzzle_emb_weight_decay": "puzzle_emb_weight_decay",
+                      "ema_rate": "ema_rate", "seed": "seed"}
+
+
+def official_all_config(cfg: TrmConfig, settings: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """The `all_config.yaml` the official trainer writes beside `step_N`: its `arch` section in full (what the
+    official code and src/core/weights/torch read), the data path (where readers find the task) and, for a run of
+    ours, the training settings that have an official key."""
+    if cfg.pos_encodings not in ("rope", "none", "learned"):
+        raise CheckpointError(f"pos_encodings {cfg.pos_encodings!r} has no official equivalent")
+    arch = {
+        "name": "recursive_reasoning.trm@TinyRecursiveReasoningModel_ACTV1",
+        "loss": {"name": "losses@ACTLossHead", "loss_type": "stablemax_cross_entropy"},
+        "H_cycles": cfg.H_cycles, "H_layers": 0, "L_cycles": cfg.L_cycles, "L_layers": cfg.L_layers,
+        "expansion": cfg.expansion, "forward_dtype": cfg.forward_dtype,
+        "halt_exploration_prob": cfg.halt_exploration_prob, "halt_max_steps": cfg.halt_max_steps,
+        "hidden_size": cfg.hidden_size, "mlp_t": cfg.mlp_t, "no_ACT_continue": True, "num_heads": cfg.num_heads,
+        "pos_encodings": cfg.pos_encodings, "puzzle_emb_len": cfg.puzzle_emb_len,
+        "puzzle_emb_ndim": cfg.puzzle_emb_ndim, "rms_norm_eps": cfg.rms_norm_eps, "rope_theta": cfg.rope_theta,
+    }
+    settings = dict(settings or {})
+    data = settings.get("data") or f"data/{cfg.task}"
+    doc: dict[str, Any] = {"arch": arch, "data_paths": [str(data)], "data_paths_test": [],
+                           "project_name": f"{cfg.task}-trm", "ema": bool(settings.get("ema_rate", 0))}
+    doc.update({key: settings[name] for name, key in _OFFICIAL_RUN_KEYS.items() if name in settings})
+    return doc
+
+
+def save_official_with_config(source: nn.Module | Mapping[str, torch.Tensor], cfg: TrmConfig, folder: str | os.PathLike,
+                              step: int = 0, settings: Mapping[str, Any] | None = None) -> tuple[Path, Path]:
+    """`folder/step_N` and `folder/all_config.yaml`: the layout the official code and our importer read."""
+    import yaml
+
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    doc = official_all_config(cfg, settings)  # refuses an unofficial config before anything is written
+    weights, config = folder / f"step_{step}", folder / "all_config.yaml"
+    save_official(source, weights)
+    text = yaml.safe_dump(doc, sort_keys=True)
+    _atomic_write(config, lambda tmp: Path(tmp).write_text(text))
+    return weights, config
+
+
 def load_official(path: str | os.PathLike, config: TrmConfig | None = None) -> tuple[dict[str, torch.Tensor], bool]:
     """Reads a `step_N` file. Returns (state dict keyed `model.inner.*`, had the `_orig_mod.` prefix).
     Tensors keep their stored dtypes (bf16 inits). With `config`, shapes are checked against it."""

@@ -5,7 +5,7 @@
 import { parse as parseYaml } from 'yaml';
 import { DEFAULTS, configProblems, expectedShapes, type TaskKind, type TrmConfig } from '../../config';
 import { OFFICIAL_PREFIXES, type TensorInfo, type TorchCheckpoint } from './checkpoint';
-import { CheckpointContentError } from './errors';
+import { boundedMessage, CheckpointContentError } from './errors';
 
 /** Published recursion settings per task (docs/spec.md §1.1); heads = hidden/64 (head_dim 64 in every published model). */
 export const TASK_PRESETS: Readonly<Record<TaskKind, { L_cycles: number; H_cycles: number; seq_len: number }>> = {
@@ -39,12 +39,19 @@ function shapeMap(src: TensorShapes): Map<string, number[]> {
 
 type Arch = Record<string, unknown>;
 
+/** An official all_config.yaml is about 2 KB; the cap keeps a hostile one from parsing for minutes. */
+export const MAX_CONFIG_YAML_CHARS = 256 * 1024;
+
 function readArch(yamlText: string): { arch: Arch; root: Record<string, unknown> } {
+  if (yamlText.length > MAX_CONFIG_YAML_CHARS)
+    throw new CheckpointContentError(`all_config.yaml is ${yamlText.length} characters; an official one is about 2 KB (limit ${MAX_CONFIG_YAML_CHARS}). Is this the right file?`);
   let doc: unknown;
   try {
-    doc = parseYaml(yamlText);
+    // No aliases (the official file has none; a self-referencing one would make a cyclic object), and no
+    // duplicate-key search (quadratic in the number of keys); a repeated key keeps its last value, as PyYAML does.
+    doc = parseYaml(yamlText, { maxAliasCount: 0, uniqueKeys: false });
   } catch (e) {
-    throw new CheckpointContentError(`all_config.yaml is not valid YAML: ${(e as Error).message}`);
+    throw new CheckpointContentError(`all_config.yaml is not valid YAML: ${boundedMessage(e)}`);
   }
   const root = doc && typeof doc === 'object' && !Array.isArray(doc) ? (doc as Record<string, unknown>) : null;
   const arch = root ? own(root, 'arch') : undefined;

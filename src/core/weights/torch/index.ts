@@ -4,8 +4,8 @@
 //   loadOfficialBundle(source, options)     → ModelBundle with only the puzzle rows asked for
 // Node-only file access lives in ./node-source (openFileSource), not re-exported here.
 export { readTorchCheckpoint, OFFICIAL_PREFIXES, type TorchCheckpoint, type TensorInfo, type OfficialPrefix } from './checkpoint';
-export { inferTrmConfig, TASK_PRESETS, type InferredConfig, type TensorShapes } from './config-infer';
+export { inferTrmConfig, MAX_CONFIG_YAML_CHARS, TASK_PRESETS, type InferredConfig, type TensorShapes } from './config-infer';
 export { loadOfficialBundle, MAX_WHOLE_PUZZLE_TABLE_ROWS, type OfficialBundle, type OfficialBundleOptions } from './official-bundle';
 export { bytesSource, blobSource, trackReads, toByteSource, type ByteSource, type SourceLike, type TrackedSource } from './byte-source';
-export { CheckpointError, CheckpointContentError, ZipFormatError, PickleFormatError, ForbiddenGlobalError } from './errors';
+export { CheckpointError, CheckpointContentError, ZipFormatError, PickleFormatError, ForbiddenGlobalError, boundedMessage } from './errors';
 export type { TorchDType } from './dtypes';
