@@ -23,7 +23,7 @@ import { makeTries, triesWanted } from '../src/worker/tries';
 import { loadAppModel } from '../src/core/weights/app-format';
 import { loadOfficialBundle, MAX_CONFIG_YAML_CHARS } from '../src/core/weights/torch';
 import { openFileSource } from '../src/core/weights/torch/node-source';
-import { evaluateSudokuRows, reportJson, reportText, sampleRows } from './lib/solve-csv';
+import { evaluateSudokuRows, readCsvText, reportJson, reportText, sampleRows } from './lib/solve-csv';
 
 const USAGE = 'usage: npm run solve -- --model <file> --task sudoku|maze|arc (--puzzle <text or file> | --csv <sudoku.csv> [--limit N] [--batch 16]) [--backend webgpu|cpu] [--steps 16] [--json] [--yaml all_config.yaml] [--puzzle-id N|name] [--early-halt] [--views N]';
 
@@ -217,7 +217,7 @@ async function solveCsv(a: CsvArgs): Promise<void> {
     process.exit(2);
   }
   const views = sudokuViews(viewsArg(a.views, 'sudoku'));
-  const rows = sampleRows(parseSudokuCsv(readFileSync(a.csv, 'utf8'), a.csv), limit);
+  const rows = sampleRows(parseSudokuCsv(await readCsvText(a.csv), a.csv), limit);
   if (rows.length === 0) throw new Error(`${a.csv} has no puzzle rows`);
   const { bundle, puzzleId } = await loadModel(a.model, 'sudoku', a.yaml, puzzleIdArg(a['puzzle-id']));
   const batch = Math.min(batchWanted, rows.length);

@@ -4,6 +4,29 @@
 import { AccuracyTally, stridedRows, type AccuracyReport } from '../../src/core/accuracy';
 import { encodeSudoku, mergeSudokuViewTrace, viewSudokuBatch, type SudokuCsvRow, type SudokuView } from '../../src/core/tasks';
 import type { TrmEngine } from '../../src/core/trace';
+import { createReadStream } from 'node:fs';
+
+/** A Sudoku CSV row is under 200 characters; a longer line is not one (and would be held whole in memory). */
+export const MAX_CSV_LINE_CHARS = 4096;
+
+/** The file's text, read in chunks; refuses a line longer than `maxLine` as soon as it is seen. */
+export async function readCsvText(file: string, maxLine = MAX_CSV_LINE_CHARS): Promise<string> {
+  const parts: string[] = [];
+  let lineNo = 1;
+  let current = 0; // characters of the line being read
+  for await (const chunk of createReadStream(file, { encoding: 'utf8', highWaterMark: 1 << 20 }) as AsyncIterable<string>) {
+    for (let i = 0; i < chunk.length; i++) {
+      if (chunk.charCodeAt(i) === 10) {
+        lineNo++;
+        current = 0;
+      } else if (++current > maxLine) {
+        throw new Error(`${file}, line ${lineNo}: longer than ${maxLine} characters; not a Sudoku CSV row (question,answer or puzzle,solution)`);
+      }
+    }
+    parts.push(chunk);
+  }
+  return parts.join('');
+}
 
 /** `batch` puzzles per solve; the engine must be built for batch·views.length rows. */
 export async function evaluateSudokuRows(
