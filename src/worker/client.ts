@@ -1,6 +1,6 @@
 // The page's handle on the solver worker: promises for loads, a stream of steps for solves.
 import type { StepTrace } from '../core/trace';
-import type { ConfirmRequest, ConfirmedShape, EngineKind, EnginePreference, FromWorker, ModelInfo, ModelSource, ToWorker, ViewsPreference } from './protocol';
+import { errorFromWorker, type ConfirmRequest, type ConfirmedShape, type EngineKind, type EnginePreference, type FromWorker, type ModelInfo, type ModelSource, type ToWorker, type ViewsPreference } from './protocol';
 
 export interface SolveCallbacks {
   /** The engine that runs the solve, and how many Sudoku views it solves side by side. */
@@ -69,7 +69,7 @@ export class SolverClient {
         break;
       case 'error':
         this.pending.delete(msg.requestId);
-        p.reject(new Error(msg.message));
+        p.reject(errorFromWorker(msg.name, msg.message));
         break;
     }
   }
@@ -104,6 +104,11 @@ export class SolverClient {
 
   cancel(requestId: number) {
     this.post({ type: 'cancel', requestId });
+  }
+
+  /** Test hook: the worker destroys its GPU device once the next solve's step `afterStep` has arrived. */
+  loseDeviceAfterStep(afterStep: number) {
+    this.post({ type: 'test-lose-device', afterStep });
   }
 }
 

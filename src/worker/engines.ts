@@ -22,6 +22,12 @@ function device(requestTrmDevice: typeof import('../gpu/index').requestTrmDevice
   return gpuDevice;
 }
 
+/** Destroys the current device, as a driver reset would (the page's test hook; a no-op without a device). */
+export async function loseDeviceForTest(): Promise<void> {
+  const d = await gpuDevice?.catch(() => null);
+  d?.destroy();
+}
+
 async function webGpuEngine(bundle: ModelBundle, batch: number): Promise<TrmEngine> {
   // Loaded on demand: a page that never gets a GPU does not download the engine and its shaders.
   const [{ requestTrmDevice, WebGpuEngine }, { shaderSources }] = await Promise.all([import('../gpu/index'), import('../gpu/shaders-vite')]);

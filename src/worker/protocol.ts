@@ -86,7 +86,9 @@ export type ToWorker =
   /** Answer to 'needs-confirmation': the n/T the user chose, or null to give up the load. */
   | { type: 'confirm-load'; requestId: number; confirmed: ConfirmedShape | null }
   | { type: 'cancel'; requestId: number }
-  | { type: 'unload'; modelId: string };
+  | { type: 'unload'; modelId: string }
+  /** Test hook: destroy the GPU device once the next solve's step `afterStep` has arrived, as a driver reset would. */
+  | { type: 'test-lose-device'; afterStep: number };
 
 export type FromWorker =
   | { type: 'loaded'; requestId: number; info: ModelInfo }
@@ -94,4 +96,23 @@ export type FromWorker =
   | { type: 'engine'; requestId: number; kind: EngineKind; notice?: string; views: number }
   | { type: 'step'; requestId: number; step: StepTrace }
   | { type: 'done'; requestId: number; haltStep: number; cancelled: boolean }
-  | { type: 'error'; requestId: number; message: string };
+  /** `name` is the error's class name (CheckpointError, GpuDeviceLostError, ...), kept across the worker. */
+  | { type: 'error'; requestId: number; name: string; message: string };
+
+/** Longest error text sent to the page: a library can put megabytes of a hostile file into a message. */
+export const MAX_ERROR_CHARS = 2000;
+
+/** An error's class name and its message, cut to MAX_ERROR_CHARS, for the 'error' message. */
+export function errorMessage(err: unknown): { name: string; message: string } {
+  const e = err instanceof Error ? err : null;
+  const name = e?.name && /^[A-Za-z][A-Za-z0-9_]{0,63}$/.test(e.name) ? e.name : 'Error';
+  const text = e ? e.message : String(err);
+  return { name, message: text.length > MAX_ERROR_CHARS ? `${text.slice(0, MAX_ERROR_CHARS)}… (${text.length} characters)` : text };
+}
+
+/** The error the page sees: a plain Error that carries the worker-side class name. */
+export function errorFromWorker(name: string, message: string): Error {
+  const e = new Error(message);
+  e.name = name;
+  return e;
+}
