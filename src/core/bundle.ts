@@ -40,7 +40,7 @@ export function validateBundle(b: ModelBundle): ModelBundle {
   const want = expectedShapes(b.config);
   const errors: string[] = [];
   for (const [key, shape] of Object.entries(want)) {
-    const t = b.tensors[key];
+    const t = Object.hasOwn(b.tensors, key) ? b.tensors[key] : undefined;
     if (!t) {
       errors.push(`missing tensor ${key} [${shape.join(', ')}]`);
       continue;
@@ -50,7 +50,7 @@ export function validateBundle(b: ModelBundle): ModelBundle {
     else if (t.data.length !== shape.reduce((a, s) => a * s, 1))
       errors.push(`tensor ${key} holds ${t.data.length} values, its shape needs ${shape.reduce((a, s) => a * s, 1)}`);
   }
-  for (const key of Object.keys(b.tensors)) if (!(key in want)) errors.push(`unexpected tensor ${key}`);
+  for (const key of Object.keys(b.tensors)) if (!Object.hasOwn(want, key)) errors.push(`unexpected tensor ${key}`);
   if (errors.length) throw new BundleError(`Weights do not match the config: ${errors.join('; ')}`);
   for (const [key, t] of Object.entries(b.tensors)) {
     for (let i = 0; i < t.data.length; i++)

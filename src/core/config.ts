@@ -96,6 +96,27 @@ export function expectedShapes(c: TrmConfig): Record<string, number[]> {
   return shapes;
 }
 
+/**
+ * The largest value of each size the engines accept: several times every published model (hidden 512, 916
+ * positions, 16 steps), so that a hostile file cannot ask for buffers no device has or for a solve that never ends.
+ * A model within these bounds is then checked against MAX_MODEL_BYTES. The puzzle-embedding table is not bounded
+ * here: an official ARC file's has ~1M rows, of which the loaders read only the rows asked for.
+ */
+export const CONFIG_LIMITS = {
+  hidden_size: 4096, num_heads: 128, L_layers: 32, L_cycles: 64, H_cycles: 64, halt_max_steps: 256, seq_len: 4096,
+  vocab_size: 4096, puzzle_emb_len: 256, puzzle_emb_ndim: 65536, expansion: 16,
+} as const;
+
+/** Largest network (f32 weights, without the puzzle table) the app and CLI load: ~150× an official model (7M parameters). */
+export const MAX_MODEL_BYTES = 4 * 1024 ** 3;
+
+/** Bytes of a config's f32 weights (the tensors of expectedShapes, without the puzzle table unless asked). */
+export function modelBytes(c: TrmConfig, withPuzzleTable = false): number {
+  return Object.entries(expectedShapes(c))
+    .filter(([k]) => withPuzzleTable || k !== 'puzzle_emb.weights')
+    .reduce((sum, [, shape]) => sum + 4 * shape.reduce((a, s) => a * s, 1), 0);
+}
+
 /** Checks a config's own consistency; returns problems in plain words (empty when fine). */
 export function configProblems(c: TrmConfig): string[] {
   const p: string[] = [];
@@ -105,6 +126,12 @@ export function configProblems(c: TrmConfig): string[] {
   };
   (['hidden_size', 'num_heads', 'L_layers', 'L_cycles', 'H_cycles', 'halt_max_steps', 'seq_len', 'vocab_size'] as const).forEach(pos);
   if (typeof c.expansion !== 'number' || !Number.isFinite(c.expansion) || c.expansion <= 0) p.push(`expansion must be a positive number (got ${String(c.expansion)})`);
+  for (const [k, most] of Object.entries(CONFIG_LIMITS)) {
+    const v = c[k as keyof TrmConfig];
+    if (typeof v === 'number' && v > most) p.push(`${k} is ${v}; the engines support at most ${most}`);
+  }
+  if (!(typeof c.rms_norm_eps === 'number' && c.rms_norm_eps > 0 && c.rms_norm_eps < 1)) p.push(`rms_norm_eps must be between 0 and 1 (got ${String(c.rms_norm_eps)})`);
+  if (!(typeof c.rope_theta === 'number' && c.rope_theta > 0 && c.rope_theta <= 1e12)) p.push(`rope_theta must be a positive number up to 1e12 (got ${String(c.rope_theta)})`);
   if (!['sudoku', 'maze', 'arc'].includes(c.task)) p.push(`task must be sudoku, maze or arc (got ${String(c.task)})`);
   if (!c.mlp_t && c.hidden_size % c.num_heads !== 0) p.push(`hidden_size ${c.hidden_size} is not divisible by num_heads ${c.num_heads}`);
   else if (!c.mlp_t && c.pos_encodings === 'rope' && (c.hidden_size / c.num_heads) % 2 !== 0)
@@ -112,6 +139,8 @@ export function configProblems(c: TrmConfig): string[] {
   if (c.puzzle_emb_ndim > c.puzzle_emb_len * c.hidden_size) p.push('puzzle_emb_ndim does not fit in the puzzle prefix');
   if (c.puzzle_emb_ndim > 0 && c.num_puzzle_identifiers < 1) p.push('num_puzzle_identifiers must be at least 1');
   if (!['rope', 'none', 'learned'].includes(c.pos_encodings)) p.push(`pos_encodings must be rope, none or learned (got ${String(c.pos_encodings)})`);
+  if (!p.length && modelBytes(c) > MAX_MODEL_BYTES)
+    p.push(`its network weights would take ${(modelBytes(c) / 1024 ** 3).toFixed(1)} GiB as float32; at most ${MAX_MODEL_BYTES / 1024 ** 3} GiB are loaded`);
   return p;
 }
 

@@ -108,9 +108,9 @@ export async function describeModel(id: string, source: ModelSource, b: ModelBun
     puzzleRows = {};
     puzzleCopies = {};
     for (const [row, name] of b.puzzleNames.entries()) {
-      if (name && !name.includes('|||') && !(name in puzzleRows)) puzzleRows[name] = row;
+      if (name && !name.includes('|||') && !Object.hasOwn(puzzleRows, name)) puzzleRows[name] = row;
       const task = name && name !== '<blank>' ? parseCopyName(name)?.task : undefined;
-      if (task) puzzleCopies[task] = (puzzleCopies[task] ?? 0) + 1;
+      if (task) puzzleCopies[task] = (Object.hasOwn(puzzleCopies, task) ? puzzleCopies[task] : 0) + 1;
     }
   }
   const card = b.card ?? (source.format === 'official' ? { name: source.name, description: 'Official-format checkpoint (step_N)' } : undefined);

@@ -1,6 +1,7 @@
 // ARC-AGI: Kaggle JSON ⇄ grids ⇄ official tokens on the 30×30 canvas (docs/spec.md §3.3: PAD 0, EOS 1,
 // colour c → c+2, an EOS border below and right of the grid) and the official crop that decodes them.
 // A model may use a smaller square canvas (its seq_len = side²): the same encoding on that side.
+import { boundedMessage } from '../untrusted';
 import { TaskInputError } from './errors';
 
 /** Rows of colours 0..9; rectangular, 1..30 rows and columns. */
@@ -68,7 +69,8 @@ function describe(v: unknown): string {
   if (v === null) return 'null';
   if (Array.isArray(v)) return 'a list';
   if (typeof v === 'object') return 'an object';
-  return JSON.stringify(v) ?? String(v);
+  const text = JSON.stringify(v) ?? String(v);
+  return text.length > 40 ? `${text.slice(0, 40)}… (${text.length} characters)` : text;
 }
 
 /**
@@ -138,7 +140,7 @@ function parseJson(json: unknown, what: string): unknown {
   try {
     return JSON.parse(json);
   } catch (e) {
-    throw new TaskInputError(`${what} is not valid JSON: ${(e as Error).message}`);
+    throw new TaskInputError(`${what} is not valid JSON: ${boundedMessage(e)}`);
   }
 }
 
@@ -151,14 +153,14 @@ export function parseArcTask(json: unknown, name = 'ARC task'): ArcTask {
   const task = parseJson(json, name);
   if (!isRecord(task)) throw new TaskInputError(`${name}: expected an object with "train" and "test", got ${describe(task)}`);
   const pairs = (split: 'train' | 'test'): unknown[] => {
-    const list = task[split];
+    const list = Object.hasOwn(task, split) ? task[split] : undefined;
     if (!Array.isArray(list)) throw new TaskInputError(`${name}: "${split}" must be a list of pairs, got ${describe(list)}`);
     return list;
   };
   const grid = (pair: unknown, where: string, key: 'input' | 'output'): ArcGrid => {
     if (!isRecord(pair)) throw new TaskInputError(`${where}: expected an object with "input"/"output", got ${describe(pair)}`);
-    if (!(key in pair)) throw new TaskInputError(`${where}: missing "${key}"`);
-    const g = pair[key];
+    if (!Object.hasOwn(pair, key)) throw new TaskInputError(`${where}: missing "${key}"`);
+    const g = pair[key] as unknown;
     assertArcGrid(g, `${where} ${key}`);
     return g;
   };
@@ -169,7 +171,7 @@ export function parseArcTask(json: unknown, name = 'ARC task'): ArcTask {
   const test = pairs('test').map((p, i) => {
     const where = `${name}, test pair ${i + 1}`;
     const input = grid(p, where, 'input');
-    return isRecord(p) && p.output !== undefined ? { input, output: grid(p, where, 'output') } : { input };
+    return isRecord(p) && Object.hasOwn(p, 'output') && p.output !== undefined ? { input, output: grid(p, where, 'output') } : { input };
   });
   if (train.length === 0) throw new TaskInputError(`${name}: no train pairs; the model needs at least one demonstration`);
   if (test.length === 0) throw new TaskInputError(`${name}: no test pairs`);

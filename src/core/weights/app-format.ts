@@ -4,6 +4,7 @@
 import { validateBundle, type ModelBundle, type ModelCard, type Tensor } from '../bundle';
 import { DEFAULTS, expectedShapes, type TaskKind, type TrmConfig } from '../config';
 import { TOKEN_MAPS } from '../tasks';
+import { boundedMessage, ownValue } from '../untrusted';
 import { openSafetensors, writeSafetensors, type FloatDtype } from './safetensors';
 
 export const APP_FORMAT = 'trm-safetensors';
@@ -34,9 +35,9 @@ const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 
 function parseJsonField(metadata: Record<string, string>, key: string): unknown {
   try {
-    return JSON.parse(metadata[key]);
+    return JSON.parse(ownValue(metadata, key) ?? '');
   } catch (e) {
-    throw new AppFormatError(`metadata "${key}" is not valid JSON (${(e as Error).message})`);
+    throw new AppFormatError(`metadata "${key}" is not valid JSON (${boundedMessage(e)})`);
   }
 }
 
@@ -46,12 +47,12 @@ function parseJsonField(metadata: Record<string, string>, key: string): unknown 
  */
 export function parseTrmConfig(json: unknown): TrmConfig {
   if (!isRecord(json)) throw new AppFormatError('metadata "config" must be a JSON object of TrmConfig fields');
-  const unknown = Object.keys(json).filter((k) => !(k in CONFIG_FIELDS));
+  const unknown = Object.keys(json).filter((k) => !Object.hasOwn(CONFIG_FIELDS, k));
   if (unknown.length) throw new AppFormatError(`config has unknown field(s) ${unknown.join(', ')}; expected the TrmConfig fields`);
   const config: Record<string, unknown> = {};
   for (const [key, kind] of Object.entries(CONFIG_FIELDS)) {
-    let v = json[key];
-    if (v === undefined && key in DEFAULTS) v = DEFAULTS[key as keyof typeof DEFAULTS];
+    let v = ownValue(json, key);
+    if (v === undefined && Object.hasOwn(DEFAULTS, key)) v = DEFAULTS[key as keyof typeof DEFAULTS];
     if (v === undefined) throw new AppFormatError(`config lacks ${key}`);
     const ok =
       kind === 'int' ? typeof v === 'number' && Number.isInteger(v) && v >= 0
@@ -118,11 +119,11 @@ export async function loadAppModel(source: Uint8Array | Blob, options: LoadOptio
     throw new AppFormatError(`format_version ${JSON.stringify(meta.format_version)} is not supported (this app reads version ${APP_FORMAT_VERSION})`);
   if (meta.config === undefined) throw new AppFormatError('metadata has no "config"; the model cannot be built without it');
   const config = parseTrmConfig(parseJsonField(meta, 'config'));
-  if (meta.token_map === undefined) throw new AppFormatError('metadata has no "token_map"');
+  if (!Object.hasOwn(meta, 'token_map')) throw new AppFormatError('metadata has no "token_map"');
   const tokenMap = checkTokenMap(parseJsonField(meta, 'token_map'), config);
-  const puzzleNames = meta.puzzle_names === undefined ? undefined : checkPuzzleNames(parseJsonField(meta, 'puzzle_names'), config);
+  const puzzleNames = !Object.hasOwn(meta, 'puzzle_names') ? undefined : checkPuzzleNames(parseJsonField(meta, 'puzzle_names'), config);
   let card: ModelCard | undefined;
-  if (meta.card !== undefined) {
+  if (Object.hasOwn(meta, 'card')) {
     const c = parseJsonField(meta, 'card');
     if (!isRecord(c)) throw new AppFormatError('metadata "card" must be a JSON object');
     card = c as ModelCard;

@@ -4,6 +4,7 @@
 // Every field is checked before a byte of tensor data is trusted, as strictly as the official reader (the
 // tensors must tile the data area). Float tensors are upcast to f32.
 import type { Tensor } from '../bundle';
+import { boundedMessage } from '../untrusted';
 import { bf16BitsToFloat, f16BitsToFloat, floatToBf16Bits, floatToF16Bits } from './float16';
 
 export class SafetensorsError extends Error {
@@ -70,7 +71,7 @@ export function parseHeader(headerBytes: Uint8Array, fileSize: number): Safetens
   try {
     json = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(headerBytes));
   } catch (e) {
-    throw new SafetensorsError(`header is not valid UTF-8 JSON (${(e as Error).message})`);
+    throw new SafetensorsError(`header is not valid UTF-8 JSON (${boundedMessage(e)})`);
   }
   if (!isPlainObject(json)) throw new SafetensorsError('header JSON must be an object of tensor name → {dtype, shape, data_offsets}');
 
@@ -92,7 +93,7 @@ export function parseHeader(headerBytes: Uint8Array, fileSize: number): Safetens
     if (name === '__proto__') throw new SafetensorsError('a tensor named __proto__ is not allowed');
     if (!isPlainObject(entry)) throw new SafetensorsError(`${where}: header entry must be an object {dtype, shape, data_offsets}`);
     const { dtype, shape, data_offsets: offsets } = entry;
-    if (typeof dtype !== 'string' || !(dtype in DTYPE_BYTES))
+    if (typeof dtype !== 'string' || !Object.hasOwn(DTYPE_BYTES, dtype))
       throw new SafetensorsError(`${where}: unknown dtype ${JSON.stringify(dtype)}; safetensors dtypes are ${Object.keys(DTYPE_BYTES).join(', ')}`);
     if (!Array.isArray(shape)) throw new SafetensorsError(`${where}: shape must be a list of dimensions`);
     shape.forEach((d, i) => {
@@ -171,7 +172,7 @@ export async function openSafetensors(source: Uint8Array | Blob): Promise<Safete
   const headerLength = readHeaderLength(await range(0, Math.min(8, fileSize)), fileSize);
   const header = parseHeader(await range(8, 8 + headerLength), fileSize);
   const read = async (name: string): Promise<Tensor> => {
-    const info = header.tensors[name];
+    const info = Object.hasOwn(header.tensors, name) ? header.tensors[name] : undefined;
     if (!info) {
       const names = Object.keys(header.tensors);
       throw new SafetensorsError(`no tensor named ${name} in the file (it has ${names.length}: ${names.slice(0, 8).join(', ')}${names.length > 8 ? ', ...' : ''})`);

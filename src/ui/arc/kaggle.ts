@@ -1,6 +1,20 @@
 // Kaggle ARC JSON ⇄ the editor's puzzle. Accepts one task ({train, test}), a challenges file
 // ({id: task}) or the app's own export (which may carry test outputs).
+import { boundedMessage } from '../../core/untrusted';
 import { ARC_MAX, type ArcGrid, type ArcPuzzle } from '../store/puzzles';
+
+/** Public ARC tasks have at most 10 demonstration pairs and 4 test inputs; far more is not a task to draw. */
+export const MAX_ARC_TRAIN_PAIRS = 32;
+export const MAX_ARC_TEST_PAIRS = 8;
+
+/** A value in an error message: its kind, never its (possibly huge or deeply nested) contents. */
+function kindOf(x: unknown): string {
+  if (Array.isArray(x)) return `a list of ${x.length}`;
+  if (x === null) return 'null';
+  if (typeof x === 'string') return x.length > 20 ? `a string of ${x.length} characters` : JSON.stringify(x);
+  if (typeof x === 'number' || typeof x === 'boolean') return String(x);
+  return `a ${typeof x}`;
+}
 
 function gridOrThrow(v: unknown, where: string): ArcGrid {
   if (!Array.isArray(v) || !v.length || !Array.isArray(v[0])) throw new Error(`${where}: a grid must be a non-empty list of rows.`);
@@ -11,7 +25,7 @@ function gridOrThrow(v: unknown, where: string): ArcGrid {
   v.forEach((row, r) => {
     if (!Array.isArray(row) || row.length !== cols) throw new Error(`${where}: row ${r + 1} has ${Array.isArray(row) ? row.length : 'no'} cells, the first row has ${cols}.`);
     row.forEach((x, c) => {
-      if (!Number.isInteger(x) || x < 0 || x > 9) throw new Error(`${where}: row ${r + 1}, column ${c + 1} holds ${JSON.stringify(x)}; colours are integers 0 to 9.`);
+      if (!Number.isInteger(x) || x < 0 || x > 9) throw new Error(`${where}: row ${r + 1}, column ${c + 1} holds ${kindOf(x)}; colours are integers 0 to 9.`);
     });
   });
   return v as ArcGrid;
@@ -22,6 +36,8 @@ function taskOrThrow(t: unknown, name: string, source: string): ArcPuzzle {
   if (!o || typeof o !== 'object' || !Array.isArray(o.train) || !Array.isArray(o.test))
     throw new Error(`Task ${name}: expected an object with "train" and "test" lists.`);
   if (!o.test.length) throw new Error(`Task ${name}: "test" is empty; at least one test input is needed.`);
+  if (o.train.length > MAX_ARC_TRAIN_PAIRS || o.test.length > MAX_ARC_TEST_PAIRS)
+    throw new Error(`Task ${name}: ${o.train.length} train and ${o.test.length} test pairs; a task here has at most ${MAX_ARC_TRAIN_PAIRS} and ${MAX_ARC_TEST_PAIRS} (public ARC tasks have up to 10 and 4).`);
   return {
     name,
     source,
@@ -42,9 +58,9 @@ export function importKaggle(text: string, fallbackName = 'imported'): ArcPuzzle
   try {
     data = JSON.parse(text);
   } catch (e) {
-    throw new Error(`This is not valid JSON (${(e as Error).message}). Expected Kaggle ARC format: {"train": [...], "test": [...]}.`);
+    throw new Error(`This is not valid JSON (${boundedMessage(e)}). Expected Kaggle ARC format: {"train": [...], "test": [...]}.`);
   }
-  if (data && typeof data === 'object' && 'train' in data && 'test' in data) {
+  if (data && typeof data === 'object' && Object.hasOwn(data, 'train') && Object.hasOwn(data, 'test')) {
     const named = (data as { name?: unknown }).name;
     const name = typeof named === 'string' ? named : fallbackName;
     return [taskOrThrow(data, name, 'import')];

@@ -6,6 +6,7 @@ import { Notice } from '../common/Notice';
 import { VIEW_CHOICES, VOTE_CHOICES } from '../store/settingsSlice';
 import type { ViewsPreference } from '../../worker/protocol';
 import { AUTO_ARC_COPIES, AUTO_VIEWS } from '../../worker/protocol';
+import { ownValue } from '../../core/untrusted';
 import { preflight } from './taskInput';
 import { cancelSolve, startSolve } from './solveActions';
 
@@ -23,7 +24,7 @@ export function SolveBar() {
   const views = useStore((s) => s.settings.sudokuViews);
   const votes = useStore((s) => s.settings.arcVotes);
   const arcName = task === 'arc' ? (puzzle as { name: string }).name : '';
-  const copies = model?.puzzleCopies?.[arcName] ?? 0;
+  const copies = (model?.puzzleCopies && ownValue(model.puzzleCopies, arcName)) ?? 0;
   const check = preflight(task, puzzle, model, arcTest);
   useEffect(() => {
     setMessage(null); // a message about the previous puzzle or model no longer applies

@@ -3,6 +3,7 @@ import type { TaskKind } from '../../core/config';
 import { encodeSudoku, sudokuConflicts } from '../../core/tasks/sudoku';
 import { encodeMaze, mazeCanvasOf, mazeForModel, parseMaze } from '../../core/tasks/maze';
 import { arcCanvasOf, encodeArcGrid, fitsCanvas, type ArcGrid } from '../../core/tasks/arc';
+import { ownValue } from '../../core/untrusted';
 import type { ModelInfo } from '../../worker/protocol';
 import type { ArcPuzzle, MazeText, PuzzleOf } from '../store/puzzles';
 import { mazeProblems, mazeToText } from '../maze/mazeText';
@@ -51,7 +52,7 @@ export function preflight(task: TaskKind, puzzle: PuzzleOf[TaskKind], model: Mod
       warnings.push(
         `The expected output is ${test.output.length}×${test.output[0].length}, larger than the loaded model's ${canvas}×${canvas} canvas, so the model cannot produce it.`,
       );
-    const row = model?.puzzleRows?.[arc.name];
+    const row = model?.puzzleRows ? ownValue(model.puzzleRows, arc.name) : undefined;
     if (row !== undefined) puzzleId = row;
     else if (model)
       warnings.push(

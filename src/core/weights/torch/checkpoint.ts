@@ -15,7 +15,8 @@ export const MAX_WHOLE_TENSOR_BYTES = 1024 * 1024 * 1024;
 /** Longest single read when gathering consecutive rows. */
 const MAX_RUN_BYTES = 16 * 1024 * 1024;
 /** The pickle is a few KB for every TRM checkpoint (7.5 KB for ARC); anything far larger is not one. */
-const MAX_PICKLE_BYTES = 64 * 1024 * 1024;
+/** A TRM state_dict's data.pkl is a few KB (about 100 bytes a tensor); the unpickler's heap is bounded by its size. */
+const MAX_PICKLE_BYTES = 1024 * 1024;
 
 export interface TensorInfo {
   dtype: TorchDType;
@@ -75,6 +76,11 @@ export async function readTorchCheckpoint(source: SourceLike): Promise<TorchChec
     const entryName = `${root}/data/${v.storage.key}`;
     const entry = zip.get(entryName);
     if (!entry) throw new CheckpointContentError(`tensor ${k}: its storage record ${entryName} is missing from the zip`);
+    if (v.numel > v.storage.numel)
+      throw new CheckpointContentError(
+        `tensor ${k} [${v.shape.join(', ')}] has ${v.numel} values but its storage holds ${v.storage.numel}: its strides read the same ` +
+          'bytes many times (torch.save of a state_dict never does this)',
+      );
     const need = v.storage.numel * DTYPE_BYTES[v.storage.dtype];
     if (need > entry.size)
       throw new CheckpointContentError(`tensor ${k}: storage "${v.storage.key}" declares ${v.storage.numel} ${v.storage.dtype} values (${need} bytes) but ${entryName} holds ${entry.size} bytes (truncated?)`);

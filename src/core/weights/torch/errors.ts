@@ -49,8 +49,5 @@ export class CheckpointContentError extends CheckpointError {
   }
 }
 
-/** A library's error text, cut to a length a page can show (a hostile file can make one of megabytes). */
-export function boundedMessage(e: unknown, max = 300): string {
-  const text = e instanceof Error ? e.message : String(e);
-  return text.length > max ? `${text.slice(0, max)}… (${text.length} characters)` : text;
-}
+
+export { boundedMessage } from '../../untrusted';

@@ -21,6 +21,8 @@ const LOCAL_MIN = 30;
 const MAX_CENTRAL_DIR_BYTES = 64 * 1024 * 1024;
 /** Deflated entries must be inflated whole (no random access); only small ones are accepted. */
 export const MAX_DEFLATED_ENTRY_BYTES = 64 * 1024 * 1024;
+/** All compressed entries of one archive together: inflated entries are held whole in memory. */
+export const MAX_INFLATED_TOTAL_BYTES = 128 * 1024 * 1024;
 
 export interface ZipEntry {
   readonly name: string;
@@ -43,6 +45,7 @@ function u64(b: Uint8Array, o: number, what: string): number {
 }
 
 export class ZipArchive {
+  private inflatedTotal = 0;
   private readonly dataStarts = new Map<string, Promise<number>>();
   private readonly inflated = new Map<string, Promise<Uint8Array>>();
 
@@ -209,6 +212,12 @@ export class ZipArchive {
   }
 
   private async inflateOnce(e: ZipEntry): Promise<Uint8Array> {
+    this.inflatedTotal += e.size;
+    if (this.inflatedTotal > MAX_INFLATED_TOTAL_BYTES)
+      throw new ZipFormatError(
+        `the compressed entries inflate to more than ${MAX_INFLATED_TOTAL_BYTES} bytes together (at "${e.name}"); ` +
+          'Re-save the checkpoint with torch.save (it stores entries uncompressed).',
+      );
     if (e.size > MAX_DEFLATED_ENTRY_BYTES || e.compressedSize > MAX_DEFLATED_ENTRY_BYTES)
       throw new ZipFormatError(
         `entry "${e.name}" is compressed (${e.size} bytes inflated); compressed entries cannot be read by range, and only those up to ` +
