@@ -34,7 +34,8 @@ export function offlineApp(options: { modelsDir: string; swSource: string }): Pl
   let outDir = 'dist';
   return {
     name: 'trm-offline-app',
-    apply: 'build',
+    // The build writes the worker and the meta tag; `vite preview` (a serve command) sends the header.
+    apply: (_config, env) => env.command === 'build' || !!env.isPreview,
     configResolved(c) {
       outDir = path.resolve(c.root, c.build.outDir);
     },
@@ -48,16 +49,17 @@ export function offlineApp(options: { modelsDir: string; swSource: string }): Pl
       });
     },
     closeBundle() {
-      if (process.env.VITEST) return;
+      if (process.env.VITEST || !outDir) return;
       // The shipped models are listed from their source folder: the plugin that copies them may not be done yet.
       const built = listFiles(outDir).filter((f) => f !== 'sw.js' && !f.startsWith('models/'));
       const models = listFiles(options.modelsDir).map((f) => `models/${f}`);
       const files = [...new Set([...built, ...models, 'models/manifest.json'])].sort();
-      const hash = createHash('sha256');
+      const template = readFileSync(options.swSource, 'utf8');
+      const hash = createHash('sha256').update(template);
       for (const f of built) hash.update(f).update(readFileSync(path.join(outDir, f)));
       for (const f of models) hash.update(f).update(readFileSync(path.join(options.modelsDir, f.slice('models/'.length))));
       const head = `const VERSION = ${JSON.stringify(hash.digest('hex').slice(0, 16))};\nconst PRECACHE = ${JSON.stringify(files.map((f) => `./${f}`))};\n`;
-      writeFileSync(path.join(outDir, 'sw.js'), head + readFileSync(options.swSource, 'utf8'));
+      writeFileSync(path.join(outDir, 'sw.js'), head + template);
     },
   };
 }

@@ -77,3 +77,32 @@ test('the shipped default model loads by itself, with its card', async ({ page }
   await expect(page.getByTestId('no-default-model')).toContainText('No default model is shipped for Maze');
   expect(problems).toEqual([]);
 });
+
+test('a model URL that never answers can be cancelled; one that is not a URL says so; one too large is refused by its size', async ({ page }) => {
+  const problems = watchConsole(page);
+  await openApp(page);
+  await expect(page.getByTestId('model-card')).toBeVisible({ timeout: 60_000 });
+  const before = await page.getByTestId('model-card').textContent();
+
+  await page.route('https://models.example.test/never.safetensors', () => undefined); // no answer, ever
+  await page.getByLabel('Model URL').fill('https://models.example.test/never.safetensors');
+  await page.getByRole('button', { name: 'Load URL' }).click();
+  await expect(page.getByTestId('model-progress')).toContainText('Downloading never.safetensors');
+  await page.getByTestId('model-progress').getByRole('button', { name: 'Cancel' }).click();
+  await expect(page.getByTestId('model-error')).toContainText('Stopped loading never.safetensors. The previous model stays loaded.');
+  await expect(page.getByTestId('model-progress')).toHaveCount(0);
+  await expect(page.getByRole('button', { name: 'Load URL' })).toBeEnabled();
+
+  await page.getByLabel('Model URL').fill('http://[::1');
+  await page.getByRole('button', { name: 'Load URL' }).click();
+  await expect(page.getByTestId('model-error')).toContainText('is not a web address');
+
+  await page.route('https://models.example.test/huge.safetensors', (r) =>
+    r.fulfill({ status: 200, body: 'x', headers: { 'content-length': String(3 * 1024 ** 3), 'access-control-allow-origin': '*' } }),
+  );
+  await page.getByLabel('Model URL').fill('https://models.example.test/huge.safetensors');
+  await page.getByRole('button', { name: 'Load URL' }).click();
+  await expect(page.getByTestId('model-error')).toContainText(/it is 3072 MB, more than the 2048 MB read into the page/);
+  expect(await page.getByTestId('model-card').textContent()).toBe(before);
+  expect(problems).toEqual([]);
+});

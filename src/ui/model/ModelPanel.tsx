@@ -10,7 +10,7 @@ import { ConfirmDialog } from './ConfirmDialog';
 import { rate } from './download';
 import { formatBytes, formatSeconds } from './format';
 import { cacheDelete, cacheList, type CachedModel } from './modelCache';
-import { autoLoadModel, loadCachedModel, loadModelFromFiles, loadModelFromUrl } from './modelActions';
+import { autoLoadModel, cancelModelDownload, loadCachedModel, loadModelFromFiles, loadModelFromUrl } from './modelActions';
 
 export function ModelPanel() {
   const task = useStore((s) => s.settings.task);
@@ -76,12 +76,15 @@ export function ModelPanel() {
               </>
             )}
           </div>
-          <progress
-            className="w-full h-2 accent-sky-500"
-            aria-label="Model loading progress"
-            max={loading.total ?? undefined}
-            value={loading.phase === 'parse' ? undefined : loading.loaded}
-          />
+          <div className="flex items-center gap-2">
+            <progress
+              className="w-full h-2 accent-sky-500"
+              aria-label="Model loading progress"
+              max={loading.total ?? undefined}
+              value={loading.phase === 'parse' ? undefined : loading.loaded}
+            />
+            {loading.phase === 'download' && <Button onClick={cancelModelDownload}>Cancel</Button>}
+          </div>
         </div>
       )}
       {error && <Notice tone="error" testId="model-error">{error}</Notice>}

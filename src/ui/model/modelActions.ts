@@ -69,7 +69,8 @@ async function guarded(name: string, work: (seq: number) => Promise<void>) {
     await work(seq);
   } catch (e) {
     const msg = (e as Error).message || String(e);
-    useStore.getState().setModelError(`Could not load ${name}: ${msg} The previous model stays loaded.`);
+    const cancelled = (e as Error).name === 'AbortError';
+    useStore.getState().setModelError(cancelled ? `Stopped loading ${name}. The previous model stays loaded.` : `Could not load ${name}: ${msg} The previous model stays loaded.`);
   } finally {
     if (seq === loadSeq) useStore.getState().setLoading(null);
   }
@@ -88,14 +89,49 @@ async function mergeCard(task: TaskKind, modelId: string, cardUrl: string) {
   }
 }
 
+/** The download in progress, to cancel it. */
+let download: AbortController | null = null;
+
+/** Stops the model download in progress; the previous model stays loaded. */
+export function cancelModelDownload() {
+  download?.abort();
+}
+
+/** The file name a model URL names, or null when the text is not an http(s) URL. */
+export function modelUrlName(url: string): string | null {
+  let parsed: URL;
+  try {
+    parsed = new URL(url, location.href);
+  } catch {
+    return null;
+  }
+  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') return null;
+  const last = parsed.pathname.split('/').pop() || parsed.hostname;
+  try {
+    return decodeURIComponent(last);
+  } catch {
+    return last;
+  }
+}
+
 export function loadModelFromUrl(url: string, userAsked = true, cardUrl?: string) {
-  const name = decodeURIComponent(new URL(url, location.href).pathname.split('/').pop() || url);
+  const name = modelUrlName(url);
+  if (name === null) {
+    useStore.getState().setModelError(`“${url.slice(0, 200)}” is not a web address: give an http(s) URL of a .safetensors file. The previous model stays loaded.`);
+    return Promise.resolve();
+  }
   if (userAsked) {
     userLoads++;
     useStore.getState().setSetting('lastModelUrl', url);
   }
   return guarded(name, async (seq) => {
-    const fetched = await fetchModel(url, name, progressTo(name, 'download'));
+    download?.abort();
+    const abort = (download = new AbortController());
+    const progress = progressTo(name, 'download');
+    progress({ loaded: 0, total: null }); // shown (with Cancel) before the server answers
+    const fetched = await fetchModel(url, name, progress, abort.signal).finally(() => {
+      if (download === abort) download = null;
+    });
     await install({ format: 'app', name, bytes: fetched.bytes }, url, seq, userAsked, cardUrl).catch(async (e) => {
       if (!fetched.fromCache) await cacheDelete(url); // do not keep a file that does not load
       throw e;
