@@ -9,6 +9,9 @@ import { Visualizer } from './viz/Visualizer';
 import { ModelPanel } from './model/ModelPanel';
 import { ShareButton } from './share/ShareButton';
 import { applySharedHash } from './share/share';
+import { useNotices } from './store/notices';
+import { Notice } from './common/Notice';
+import { Button } from './common/Button';
 
 const TABS: { id: TaskKind; label: string }[] = [
   { id: 'sudoku', label: 'Sudoku' },
@@ -69,6 +72,7 @@ export function App() {
           <ShareButton />
         </div>
       </header>
+      <AppNotices />
       <main className="grid gap-6 items-start lg:grid-cols-2 lg:grid-rows-[auto_1fr] 2xl:grid-rows-1 2xl:grid-cols-[minmax(0,1fr)_minmax(0,1.2fr)_24rem] lg:[grid-template-areas:'editor_viz''editor_model'] 2xl:[grid-template-areas:'editor_viz_model']">
         <div role="tabpanel" id="task-panel" aria-labelledby={`tab-${task}`} aria-label={task} className="flex flex-col gap-4 min-w-0 lg:[grid-area:editor] lg:row-span-2 2xl:row-span-1">
           <Editor />
@@ -81,6 +85,26 @@ export function App() {
           <ModelPanel />
         </div>
       </main>
+    </div>
+  );
+}
+
+/** Messages about the app itself (storage full, a share link that could not be read), each dismissable. */
+function AppNotices() {
+  const { notices, dismiss } = useNotices();
+  if (!notices.length) return null;
+  return (
+    <div className="flex flex-col gap-2 mb-4">
+      {notices.map((n) => (
+        <Notice key={n.id} tone="warn" testId={`app-notice-${n.id}`}>
+          <div className="flex flex-wrap items-center gap-2">
+            <span>{n.text}</span>
+            <Button onClick={() => dismiss(n.id)} className="ml-auto">
+              Dismiss
+            </Button>
+          </div>
+        </Notice>
+      ))}
     </div>
   );
 }

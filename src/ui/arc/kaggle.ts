@@ -2,10 +2,7 @@
 // ({id: task}) or the app's own export (which may carry test outputs).
 import { boundedMessage } from '../../core/untrusted';
 import { ARC_MAX, type ArcGrid, type ArcPuzzle } from '../store/puzzles';
-
-/** Public ARC tasks have at most 10 demonstration pairs and 4 test inputs; far more is not a task to draw. */
-export const MAX_ARC_TRAIN_PAIRS = 32;
-export const MAX_ARC_TEST_PAIRS = 8;
+import { MAX_ARC_TEST_PAIRS, MAX_ARC_TRAIN_PAIRS } from '../store/restore';
 
 /** A value in an error message: its kind, never its (possibly huge or deeply nested) contents. */
 function kindOf(x: unknown): string {

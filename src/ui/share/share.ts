@@ -3,6 +3,7 @@
 import type { TaskKind } from '../../core/config';
 import { useStore } from '../store';
 import { MAZE_SIZE, type ArcPuzzle, type MazeText, type PuzzleOf } from '../store/puzzles';
+import { useNotices } from '../store/notices';
 import { validArc, validMaze, validSudoku } from '../store/restore';
 
 const MAZE_CHARS = '# SG';
@@ -18,9 +19,33 @@ function fromBase64Url(text: string): Uint8Array {
   return Uint8Array.from(s, (ch) => ch.charCodeAt(0));
 }
 
-async function pipe(bytes: Uint8Array, stream: CompressionStream | DecompressionStream): Promise<Uint8Array> {
-  const out = new Response(new Blob([bytes as BlobPart]).stream().pipeThrough(stream));
-  return new Uint8Array(await out.arrayBuffer());
+/** The longest share link read (an ARC task of 10 pairs of 30×30 grids deflates to a few KB). */
+export const MAX_SHARE_HASH_CHARS = 64 * 1024;
+/** The most an #arc= link may inflate to: its JSON, far above any real task. */
+export const MAX_SHARED_ARC_BYTES = 1024 * 1024;
+
+/** The stream's output, stopped with an error once it passes `maxBytes` (a small link can inflate to gigabytes). */
+async function pipe(bytes: Uint8Array, stream: CompressionStream | DecompressionStream, maxBytes = Infinity): Promise<Uint8Array> {
+  const reader = new Blob([bytes as BlobPart]).stream().pipeThrough(stream).getReader();
+  const parts: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > maxBytes) {
+      await reader.cancel();
+      throw new Error(`inflates to more than ${maxBytes} bytes`);
+    }
+    parts.push(value);
+  }
+  const out = new Uint8Array(total);
+  let o = 0;
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.byteLength;
+  }
+  return out;
 }
 
 export function packMaze(m: MazeText): string {
@@ -44,6 +69,7 @@ export async function shareHash(task: TaskKind, puzzle: PuzzleOf[TaskKind]): Pro
 }
 
 export async function parseShareHash(hash: string): Promise<{ task: TaskKind; puzzle: PuzzleOf[TaskKind] } | null> {
+  if (hash.length > MAX_SHARE_HASH_CHARS) return null;
   const m = /^#(sudoku|maze|arc)=(.+)$/.exec(hash);
   if (!m) return null;
   const [, task, data] = m;
@@ -56,7 +82,7 @@ export async function parseShareHash(hash: string): Promise<{ task: TaskKind; pu
       const maze = unpackMaze(data);
       return maze ? { task, puzzle: maze } : null;
     }
-    const json = new TextDecoder().decode(await pipe(fromBase64Url(data), new DecompressionStream('deflate-raw')));
+    const json = new TextDecoder().decode(await pipe(fromBase64Url(data), new DecompressionStream('deflate-raw'), MAX_SHARED_ARC_BYTES));
     const arc = validArc(JSON.parse(json));
     return arc ? { task: 'arc', puzzle: arc } : null;
   } catch {
@@ -64,13 +90,22 @@ export async function parseShareHash(hash: string): Promise<{ task: TaskKind; pu
   }
 }
 
+/** Opens the puzzle of a share link once: the hash is cleared first, so a link that fails is never applied again. */
 export async function applySharedHash() {
-  const parsed = await parseShareHash(location.hash);
-  if (!location.hash) return;
-  const { edit, setSetting } = useStore.getState();
-  if (parsed) {
-    edit(parsed.task, parsed.puzzle);
-    setSetting('task', parsed.task);
-  }
+  const hash = location.hash;
+  if (!/^#(sudoku|maze|arc)=/.test(hash)) return;
   history.replaceState(null, '', location.pathname + location.search);
+  const parsed = await parseShareHash(hash);
+  if (!parsed) {
+    useNotices
+      .getState()
+      .show('share', hash.length > MAX_SHARE_HASH_CHARS
+        ? `The shared link is ${hash.length} characters long, more than the ${MAX_SHARE_HASH_CHARS} read; your puzzles are unchanged.`
+        : 'The shared link could not be read (it is cut short or damaged); your puzzles are unchanged.');
+    return;
+  }
+  useNotices.getState().dismiss('share');
+  const { edit, setSetting } = useStore.getState();
+  edit(parsed.task, parsed.puzzle);
+  setSetting('task', parsed.task);
 }

@@ -26,19 +26,25 @@ export function validArcGrid(v: unknown): ArcGrid | null {
   return v as ArcGrid;
 }
 
+/** Public ARC tasks have at most 10 demonstration pairs and 4 test inputs; far more is not a task to draw. */
+export const MAX_ARC_TRAIN_PAIRS = 32;
+export const MAX_ARC_TEST_PAIRS = 8;
+
 export function validArc(v: unknown): ArcPuzzle | null {
   if (!v || typeof v !== 'object') return null;
   const p = v as ArcPuzzle;
-  if (typeof p.name !== 'string' || !Array.isArray(p.train) || !Array.isArray(p.test) || !p.test.length) return null;
+  if (typeof p.name !== 'string' || p.name.length > 200 || !Array.isArray(p.train) || !Array.isArray(p.test) || !p.test.length) return null;
+  if (p.train.length > MAX_ARC_TRAIN_PAIRS || p.test.length > MAX_ARC_TEST_PAIRS) return null;
   if (!p.train.every((t) => validArcGrid(t?.input) && validArcGrid(t?.output))) return null;
   if (!p.test.every((t) => validArcGrid(t?.input) && (t.output === undefined || validArcGrid(t.output)))) return null;
   return { name: p.name, source: typeof p.source === 'string' ? p.source : 'drawn', train: p.train, test: p.test };
 }
 
 export function restorePuzzles(p: StoredPuzzles | undefined) {
+  const ok = !!p && typeof p === 'object';
   return {
-    sudoku: validSudoku(p?.sudoku),
-    maze: validMaze(p?.maze),
-    arc: validArc(p?.arc),
+    sudoku: ok ? validSudoku(p.sudoku) : null,
+    maze: ok ? validMaze(p.maze) : null,
+    arc: ok ? validArc(p.arc) : null,
   };
 }

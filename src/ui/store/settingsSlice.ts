@@ -51,12 +51,38 @@ export const DEFAULT_SETTINGS: Settings = {
 export const VIEW_CHOICES: readonly ViewsPreference[] = ['auto', 1, 4, 8, 16];
 export const VOTE_CHOICES: readonly ViewsPreference[] = ['auto', 1, 8, 32];
 
-/** Persisted settings over the defaults; a value this version does not offer falls back to its default. */
-export function restoreSettings(saved: Partial<Settings> | undefined): Settings {
-  const settings = { ...DEFAULT_SETTINGS, ...(saved ?? {}) };
-  if (!VIEW_CHOICES.includes(settings.sudokuViews)) settings.sudokuViews = DEFAULT_SETTINGS.sudokuViews;
-  if (!VOTE_CHOICES.includes(settings.arcVotes)) settings.arcVotes = DEFAULT_SETTINGS.arcVotes;
-  return settings;
+const TASKS: readonly TaskKind[] = ['sudoku', 'maze', 'arc'];
+const oneOf = <T>(choices: readonly T[]) => (v: unknown): v is T => choices.includes(v as T);
+const isInt = (lo: number, hi: number) => (v: unknown): v is number => Number.isInteger(v) && (v as number) >= lo && (v as number) <= hi;
+const isShortText = (v: unknown): v is string => typeof v === 'string' && v.length <= 4096;
+
+/** What each stored field may hold; a field that fails keeps its default and the others are kept. */
+const SETTING_CHECKS: { [K in keyof Settings]: (v: unknown) => boolean } = {
+  task: oneOf(TASKS),
+  engine: oneOf<EnginePreference>(['auto', 'cpu']),
+  sudokuViews: oneOf(VIEW_CHOICES),
+  arcVotes: oneOf(VOTE_CHOICES),
+  recordInner: (v) => typeof v === 'boolean',
+  speed: (v) => typeof v === 'number' && v >= 0.25 && v <= 64,
+  mazeTool: oneOf<MazeTool>(['wall', 'erase', 'start', 'goal']),
+  arcTool: oneOf<ArcTool>(['pencil', 'fill', 'flood']),
+  arcColour: isInt(0, 9),
+  arcTest: isInt(0, 15),
+  lastModelUrl: isShortText,
+  modelKeys: (v) =>
+    !!v && typeof v === 'object' && !Array.isArray(v) && Object.entries(v).every(([k, key]) => TASKS.includes(k as TaskKind) && isShortText(key)),
+};
+
+/** Persisted settings, field by field over the defaults: a value this version does not offer falls back to its default. */
+export function restoreSettings(saved: unknown): Settings {
+  const settings: Record<string, unknown> = { ...DEFAULT_SETTINGS };
+  if (saved && typeof saved === 'object' && !Array.isArray(saved))
+    for (const [key, ok] of Object.entries(SETTING_CHECKS)) {
+      if (!Object.hasOwn(saved, key)) continue;
+      const v = (saved as Record<string, unknown>)[key];
+      if (ok(v)) settings[key] = key === 'modelKeys' ? { ...(v as object) } : v;
+    }
+  return settings as unknown as Settings;
 }
 
 export const createSettingsSlice: StateCreator<AppState, [], [], SettingsSlice> = (set) => ({

@@ -1,0 +1,22 @@
+// Messages about the app itself (storage, share links), apart from the persisted store: showing one must never
+// write to storage (a failed write is one of the things they report).
+import { create } from 'zustand';
+
+export interface AppNotice {
+  id: string;
+  text: string;
+}
+
+interface Notices {
+  notices: AppNotice[];
+  /** Shows `text` under `id`, replacing an earlier notice with that id. */
+  show: (id: string, text: string) => void;
+  dismiss: (id: string) => void;
+}
+
+export const useNotices = create<Notices>()((set) => ({
+  notices: [],
+  show: (id, text) =>
+    set((s) => (s.notices.some((n) => n.id === id && n.text === text) ? s : { notices: [...s.notices.filter((n) => n.id !== id), { id, text }] })),
+  dismiss: (id) => set((s) => ({ notices: s.notices.filter((n) => n.id !== id) })),
+}));
