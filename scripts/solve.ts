@@ -18,7 +18,7 @@ import {
   arcCanvasOf, assertFitsCanvas, checkMazePath, checkSudoku, decodeArcGrid, decodeMaze, decodeSudoku, encodeArcGrid, encodeMaze, encodeSudoku,
   formatMaze, formatSudokuPretty, mazeForModel, parseMaze, parseSudoku, parseSudokuCsv, assertArcGrid, sudokuViews,
 } from '../src/core/tasks';
-import { mergeTraceSteps, type StepTrace, type Trace, type TrmEngine, type ViewsOfStep } from '../src/core/trace';
+import { assertFiniteStep, mergeTraceSteps, type StepTrace, type Trace, type TrmEngine, type ViewsOfStep } from '../src/core/trace';
 import { makeTries, triesWanted } from '../src/worker/tries';
 import { loadAppModel } from '../src/core/weights/app-format';
 import { loadOfficialBundle, MAX_CONFIG_YAML_CHARS } from '../src/core/weights/torch';
@@ -164,13 +164,13 @@ async function main(): Promise<void> {
   const t0 = performance.now();
   const describeTries = (v: ViewsOfStep) =>
     task === 'arc' ? `  ${v.valid[0]} of ${V} copies vote for it, showing copy ${v.shown[0]}` : `  ${v.valid[0]} of ${V} views obey the rules, showing view ${v.shown[0]}`;
-  const onStep = values.json
-    ? undefined
-    : (raw: StepTrace) => {
-        const s = tries.merge(raw);
-        console.log(`\nstep ${s.step}  q_halt ${s.qHalt[0].toFixed(3)} (${s.qHalt[0] > 0 ? 'would halt' : 'continue'})${s.views ? describeTries(s.views) : ''}  ${(performance.now() - t0).toFixed(0)} ms`);
-        console.log(codec.show(s.preds));
-      };
+  const onStep = (raw: StepTrace) => {
+    assertFiniteStep(raw);
+    if (values.json) return;
+    const s = tries.merge(raw);
+    console.log(`\nstep ${s.step}  q_halt ${s.qHalt[0].toFixed(3)} (${s.qHalt[0] > 0 ? 'would halt' : 'continue'})${s.views ? describeTries(s.views) : ''}  ${(performance.now() - t0).toFixed(0)} ms`);
+    console.log(codec.show(s.preds));
+  };
   if (!values.json) console.log(`${label}: ${values.model}, ${task}, ${steps} steps${V > 1 ? `, ${V} ${task === 'arc' ? 'voting copies' : 'views'}` : ''}`);
   try {
     // Early halting stops when every row says halt: with views that is every view, as rows run together.

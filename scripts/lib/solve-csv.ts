@@ -3,7 +3,7 @@
 // evaluate.py --views N: each puzzle's rows are its views, merged into one answer per puzzle).
 import { AccuracyTally, stridedRows, type AccuracyReport } from '../../src/core/accuracy';
 import { encodeSudoku, mergeSudokuViewTrace, viewSudokuBatch, type SudokuCsvRow, type SudokuView } from '../../src/core/tasks';
-import type { TrmEngine } from '../../src/core/trace';
+import { assertFiniteStep, type TrmEngine } from '../../src/core/trace';
 import { createReadStream } from 'node:fs';
 
 /** A Sudoku CSV row is under 200 characters; a longer line is not one (and would be held whole in memory). */
@@ -40,7 +40,7 @@ export async function evaluateSudokuRows(
     const padded = [...real, ...new Array<SudokuCsvRow>(batch - real.length).fill(real[real.length - 1])];
     const puzzles = concat(padded.map((r) => encodeSudoku(r.puzzle)));
     const tokens = views.length > 1 ? viewSudokuBatch(puzzles, views) : puzzles;
-    const raw = await engine.solve({ tokens, puzzleIds: new Int32Array(batch * views.length).fill(puzzleId) }, { steps });
+    const raw = await engine.solve({ tokens, puzzleIds: new Int32Array(batch * views.length).fill(puzzleId) }, { steps, onStep: assertFiniteStep });
     const trace = views.length > 1 ? mergeSudokuViewTrace(raw, views, puzzles) : raw;
     tally.add(trace, concat(real.map((r) => encodeSudoku(r.solution))), real.length);
     onBatch?.(lo + real.length, rows.length);

@@ -8,3 +8,14 @@ export class EngineUsageError extends Error {
     this.name = 'EngineUsageError';
   }
 }
+
+/** A supervision step's outputs are not finite: the weights are broken or too large for float32 arithmetic. */
+export class NonFiniteOutputError extends Error {
+  constructor(readonly step: number) {
+    super(
+      `The model's outputs at supervision step ${step} are not finite numbers (NaN or ±Infinity): its weights are ` +
+        'broken or too large for float32. The solve was stopped; load another model.',
+    );
+    this.name = 'NonFiniteOutputError';
+  }
+}

@@ -1,6 +1,8 @@
 // The trace: what an engine returns for a solve, identical for the CPU reference and the WebGPU engine.
 // All arrays are row-major over the batch: index b·seq_len + i for cell i of puzzle b.
 
+import { NonFiniteOutputError } from './engine-errors';
+
 export interface StepTrace {
   step: number; // 1-based supervision step
   preds: Int32Array; // [B·seq_len] argmax token id (first index on ties), prefix dropped
@@ -13,6 +15,11 @@ export interface StepTrace {
   inner?: InnerTrace[];
   /** Only in a step merged from test-time views (src/core/tasks/sudoku-views.ts): where each row's answer comes from. */
   views?: ViewsOfStep;
+}
+
+/** Throws NonFiniteOutputError when a step's confidence or halting logits hold NaN or ±Infinity. */
+export function assertFiniteStep(step: StepTrace): void {
+  for (const a of [step.qHalt, step.qContinue, step.confidence]) for (let i = 0; i < a.length; i++) if (!Number.isFinite(a[i])) throw new NonFiniteOutputError(step.step);
 }
 
 export interface ViewsOfStep {

@@ -2,7 +2,7 @@
 // supervision steps back, and survives a lost GPU device (the engines of that device are dropped, a new device
 // and engine are made, and the interrupted solve resumes from its last carry).
 import type { ModelBundle } from '../core/bundle';
-import type { Carry, StepTrace, Trace } from '../core/trace';
+import { assertFiniteStep, type Carry, type StepTrace, type Trace } from '../core/trace';
 import { chooseEngine as defaultChooseEngine, loseDeviceForTest, willUseWebGpu as defaultWillUseWebGpu, type ChosenEngine } from './engines';
 import { describeModel, parseModel, NeedsConfirmation } from './modelLoader';
 import { errorMessage, type ConfirmedShape, type EnginePreference, type FromWorker, type ModelSource, type ToWorker } from './protocol';
@@ -133,6 +133,7 @@ export class SolverHost {
       this.send({ type: 'engine', requestId, kind: chosen.kind, notice: chosen.notice, views: tries.count });
       let haltStep = 0;
       const onStep = (step: StepTrace) => {
+        assertFiniteStep(step); // a NaN answer is not shown as one: the solve stops with the reason
         const out = tries.merge(step);
         if (!haltStep && out.qHalt[0] > 0) haltStep = out.step;
         this.send({ type: 'step', requestId, step: out }, stepBuffers(out));

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ModelBundle } from '../../src/core/bundle';
 import { CpuEngine } from '../../src/core/reference';
+import { loadAppModel, saveAppModel } from '../../src/core/weights/app-format';
 import { encodeSudoku, parseSudoku } from '../../src/core/tasks';
 import type { SolveInput, SolveOptions, StepTrace, Trace, TrmEngine } from '../../src/core/trace';
 import type { ChosenEngine } from '../../src/worker/engines';
@@ -100,6 +101,26 @@ describe('SolverHost', () => {
     expect(err?.name).toBe('GpuDeviceLostError');
     expect(r.made.length).toBe(3); // the first try and MAX_DEVICE_RECOVERIES more
     expect(errorFromWorker(err.name, err.message).name).toBe('GpuDeviceLostError');
+  });
+
+  it('a model whose outputs are not finite stops the solve with NonFiniteOutputError, not NaN answers', async () => {
+    const bytes = readFileSync(path.join(fixturesDir, 'sudoku-mlp-h64', 'model.safetensors'));
+    const model = await loadAppModel(new Uint8Array(bytes));
+    for (const t of Object.values(model.tensors)) for (let i = 0; i < t.data.length; i++) t.data[i] *= 1e36; // finite, but overflows
+    const huge = saveAppModel(model);
+    const h = harness([null]);
+    h.host.handle({ type: 'load', requestId: 1, source: { format: 'app', name: 'huge', bytes: huge.buffer } });
+    const loaded = (await h.until((m) => m.type === 'loaded' || m.type === 'error')) as Extract<FromWorker, { type: 'loaded' }>;
+    expect(loaded.type).toBe('loaded');
+    h.host.handle({
+      type: 'solve', requestId: 2, modelId: loaded.info.id, tokens: encodeSudoku(parseSudoku(PUZZLE)), puzzleIds: Int32Array.of(0),
+      steps: 3, recordInner: false, engine: 'auto', views: 1,
+    });
+    const end = (await h.until((m) => m.requestId === 2 && (m.type === 'done' || m.type === 'error'))) as Extract<FromWorker, { type: 'error' }>;
+    expect(end.type).toBe('error');
+    expect(end.name).toBe('NonFiniteOutputError');
+    expect(end.message).toMatch(/step 1 are not finite/);
+    expect(h.messages.filter((m) => m.type === 'step')).toEqual([]);
   });
 
   it('a model file that is not one fails with its error class and a bounded message', async () => {
