@@ -32,6 +32,7 @@ from data.sudoku_aug import encode  # noqa: E402
 from data.sudoku_csv import benchmark_files, read_sudoku_csv  # noqa: E402
 from trainer.arc_vote import arc_vote  # noqa: E402
 from trainer.evaluation import evaluate_arrays, evaluate_sudoku_views, strided  # noqa: E402
+from data.maze_gen import PATH as MAZE_PATH  # noqa: E402
 from trainer.model_io import compile_network, load_model  # noqa: E402
 
 
@@ -94,7 +95,8 @@ def main(argv=None) -> dict:
         else:
             vote = cfg.task == "arc" and name.startswith(f"{a.data}:")
             r = evaluate_arrays(model, inputs, labels, pids, batch_size=a.batch_size, device=a.device,
-                                steps=a.steps or None, ignore_label_id=ignore, return_preds=a.per_row or vote)
+                                steps=a.steps or None, ignore_label_id=ignore, return_preds=a.per_row or vote,
+                                path_token=MAZE_PATH if cfg.task == "maze" else None)
             q = r.pop("q_halt_logits", None)
             if vote:
                 names = load_identifiers(a.data)
@@ -108,6 +110,11 @@ def main(argv=None) -> dict:
         results[name] = r
         if not a.json:
             curve = " ".join(f"{x:.2f}" for x in r["exact_accuracy_per_step"])
+            if "path_recall_per_step" in r:
+                rec, prec, ex = r["path_recall_per_step"], r["path_precision_per_step"], r["exact_accuracy_per_step"]
+                at = [k for k in (1, 4, len(ex)) if k <= len(ex)]
+                curve += "\n    maze path after step " + ",  ".join(
+                    f"{k}: recall {rec[k - 1]:.3f} precision {prec[k - 1]:.3f} exact {ex[k - 1]:.3f}" for k in at)
             views = f"  ({r['views']} views; view 0 alone {r['single_view_exact']:.4f})" if "views" in r else ""
             print(f"{name:40s} n={r['n']:5d}  exact {r['exact_accuracy']:.4f}{views}  token {r['token_accuracy']:.4f}  "
                   f"halting step {r['mean_halting_step']:.1f}  ({r['seconds']} s)\n    exact per step: {curve}", flush=True)

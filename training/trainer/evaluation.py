@@ -30,18 +30,29 @@ def _act_steps(act, inputs: np.ndarray, puzzle_identifiers: np.ndarray, batch_si
 
 
 class _Tally:
-    """Exact accuracy per step, token accuracy after the last step, first step with q_halt > 0 (n_sup if never)."""
+    """Exact accuracy per step, token accuracy after the last step, first step with q_halt > 0 (n_sup if never).
+    With `path_token` (mazes): per step, path recall (label path cells predicted as path) and precision (predicted
+    path cells that are on the label path), each pooled over all rows' cells."""
 
-    def __init__(self, n: int, n_sup: int):
+    def __init__(self, n: int, n_sup: int, path_token: int | None = None):
         self.n, self.n_sup = n, n_sup
         self.exact_per_step = np.zeros(n_sup)
         self.token_correct = 0.0
         self.halt_step = np.full(n, n_sup)
         self.solved = np.zeros(n, bool)
+        self.path_token = path_token
+        self.path_hits = np.zeros(n_sup)
+        self.path_predicted = np.zeros(n_sup)
+        self.path_true = np.zeros(n_sup)
 
     def add(self, lo: int, k: int, preds: np.ndarray, labels: np.ndarray, scored: np.ndarray, q_halt: np.ndarray):
         exact = ((preds == labels) | ~scored).all(-1)
         self.exact_per_step[k] += exact.sum()
+        if self.path_token is not None:
+            pred_path, true_path = preds == self.path_token, labels == self.path_token
+            self.path_hits[k] += (pred_path & true_path).sum()
+            self.path_predicted[k] += pred_path.sum()
+            self.path_true[k] += true_path.sum()
         rows = np.arange(lo, lo + len(preds))
         newly = (q_halt > 0) & (self.halt_step[rows] == self.n_sup)
         self.halt_step[rows[newly]] = k + 1
@@ -57,6 +68,10 @@ class _Tally:
             "token_accuracy": float(self.token_correct / n),
             "exact_accuracy_per_step": [float(x / n) for x in self.exact_per_step],
             "mean_halting_step": float(self.halt_step.mean()) if self.n else 0.0,
+            **({} if self.path_token is None else {
+                "path_recall_per_step": [float(h / max(t, 1)) for h, t in zip(self.path_hits, self.path_true)],
+                "path_precision_per_step": [float(h / max(p, 1)) for h, p in zip(self.path_hits, self.path_predicted)],
+            }),
         }
 
 
@@ -68,14 +83,14 @@ def _eval_mode(act_model):
 @torch.inference_mode()
 def evaluate_arrays(act_model, inputs: np.ndarray, labels: np.ndarray, puzzle_identifiers: np.ndarray,
                     batch_size: int = 256, device="cpu", steps: int | None = None, ignore_label_id: int = 0,
-                    return_preds: bool = False) -> dict:
+                    return_preds: bool = False, path_token: int | None = None) -> dict:
     """act_model: a `TrmACT` (or an `ACTLossHead`, whose `.model` is used). Arrays: [N, seq_len] tokens,
     [N] identifiers. Labels equal to `ignore_label_id` are not scored. `return_preds` adds the last step's
-    predictions and q_halt logits."""
+    predictions and q_halt logits. `path_token` (the maze path token) adds path recall and precision per step."""
     act, was_training = _eval_mode(act_model)
     act.eval()
     n_sup = steps or act.config.halt_max_steps
-    tally = _Tally(len(inputs), n_sup)
+    tally = _Tally(len(inputs), n_sup, path_token)
     final_preds = np.zeros(inputs.shape, np.int64)
     final_q = np.zeros(len(inputs), np.float32)
     for lo, hi, k, preds, q_halt in _act_steps(act, inputs, puzzle_identifiers, batch_size, device, n_sup):
