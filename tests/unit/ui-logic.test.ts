@@ -213,7 +213,7 @@ describe('ARC preflight on a model canvas', async () => {
   it('encodes on the model canvas and finds the task row by name', () => {
     const p = puzzle(square(4), square(4));
     const check = preflight('arc', p as never, model(100, { abc: 7 }));
-    expect(check).toEqual({ blockers: [], warnings: [], puzzleId: 7 });
+    expect(check).toEqual({ blockers: [], warnings: [], puzzleId: 7, shownInEditor: [] });
     const tokens = encodePuzzle('arc', p as never, 0, 100);
     expect(tokens).toHaveLength(100);
     expect(decodeArcGrid(tokens)).toEqual(square(4));
@@ -225,8 +225,19 @@ describe('ARC preflight on a model canvas', async () => {
     expect(preflight('arc', puzzle(square(5), square(12)) as never, model(100, { abc: 1 })).warnings).toEqual([
       "The expected output is 12×12, larger than the loaded model's 10×10 canvas, so the model cannot produce it.",
     ]);
-    expect(preflight('arc', puzzle(square(30)) as never, model(900, { abc: 1 }))).toEqual({ blockers: [], warnings: [], puzzleId: 1 });
+    expect(preflight('arc', puzzle(square(30)) as never, model(900, { abc: 1 }))).toEqual({ blockers: [], warnings: [], puzzleId: 1, shownInEditor: [] });
     expect(preflight('arc', puzzle(square(3)) as never, model(81, { abc: 1 })).blockers).toEqual([]); // 9×9 canvas
     expect(preflight('arc', puzzle(square(3)) as never, model(80)).blockers[0]).toMatch(/reads 80 cells per puzzle but a arc puzzle has a square canvas/);
+  });
+});
+
+describe('confidence colour scale', () => {
+  it('is logarithmic near 1: 99% and 99.9% are far apart, 50% and below are the bottom', async () => {
+    const { certainty } = await import('../../src/ui/viz/colourScale');
+    expect(certainty(0.3)).toBe(0);
+    expect(certainty(0.5)).toBeCloseTo(0, 10);
+    expect(certainty(0.99)).toBeCloseTo(0.459, 3);
+    expect(certainty(0.999)).toBeCloseTo(0.730, 3);
+    expect(certainty(1)).toBeCloseTo(1, 10);
   });
 });

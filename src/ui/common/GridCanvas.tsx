@@ -88,7 +88,7 @@ export function GridCanvas(p: GridCanvasProps) {
     if (p.describe && cell >= 0) {
       const text = p.describe(cell);
       const rect = wrap.current!.getBoundingClientRect();
-      setTip(text ? { x: e.clientX - rect.left + 14, y: e.clientY - rect.top + 14, text } : null);
+      setTip(text ? { x: e.clientX - rect.left, y: e.clientY - rect.top + 14, text } : null);
     }
     if (dragging.current && p.onCell && cell >= 0 && cell !== lastCell.current) {
       lastCell.current = cell;
@@ -120,15 +120,7 @@ export function GridCanvas(p: GridCanvasProps) {
         onFocus={() => setFocused(true)}
         onBlur={() => setFocused(false)}
       />
-      {tip && (
-        <div
-          role="tooltip"
-          className="pointer-events-none absolute z-20 whitespace-pre rounded bg-slate-900/95 border border-slate-600 px-2 py-1 text-xs font-mono text-slate-100 shadow-lg"
-          style={{ left: Math.min(tip.x, Math.max(0, width - 180)), top: tip.y }}
-        >
-          {tip.text}
-        </div>
-      )}
+      {tip && <Tooltip x={tip.x} y={tip.y} text={tip.text} container={wrap} />}
     </div>
   );
 }
@@ -144,4 +136,27 @@ export function moveCursor(key: string, cell: number, rows: number, cols: number
     case 'ArrowRight': return r * cols + Math.min(cols - 1, c + 1);
     default: return null;
   }
+}
+
+/** A tooltip right of the pointer, or left of it where the window's right edge would cut it. */
+function Tooltip({ x, y, text, container }: { x: number; y: number; text: string; container: React.RefObject<HTMLDivElement | null> }) {
+  const el = useRef<HTMLDivElement>(null);
+  const [left, setLeft] = useState(x + 14);
+  useLayoutEffect(() => {
+    const w = el.current?.offsetWidth ?? 0;
+    const origin = container.current?.getBoundingClientRect().left ?? 0;
+    const right = origin + x + 14 + w;
+    // Flip to the left of the pointer when the right edge would pass the window's, never past its left edge.
+    setLeft(right > window.innerWidth - 4 ? Math.max(4 - origin, x - 14 - w) : x + 14);
+  }, [x, text, container]);
+  return (
+    <div
+      ref={el}
+      role="tooltip"
+      className="pointer-events-none absolute z-20 whitespace-pre rounded bg-slate-900/95 border border-slate-600 px-2 py-1 text-xs font-mono text-slate-100 shadow-lg"
+      style={{ left, top: y }}
+    >
+      {text}
+    </div>
+  );
 }

@@ -20,9 +20,6 @@ export function ModelPanel() {
   const error = useStore((s) => s.modelError);
   const confirm = useStore((s) => s.confirm);
   const lastUrl = useStore((s) => s.settings.lastModelUrl);
-  const engine = useStore((s) => s.settings.engine);
-  const recordInner = useStore((s) => s.settings.recordInner);
-  const setSetting = useStore((s) => s.setSetting);
   const [url, setUrl] = useState(lastUrl);
   const [dragOver, setDragOver] = useState(false);
   const [cached, setCached] = useState<CachedModel[]>([]);
@@ -41,10 +38,31 @@ export function ModelPanel() {
 
   const onDrop = (e: DragEvent) => {
     e.preventDefault();
+    e.stopPropagation(); // handled here; the page-wide handler below is for drops elsewhere
     setDragOver(false);
     const files = [...e.dataTransfer.files];
     if (files.length) loadModelFromFiles(files);
   };
+
+  // Files dropped anywhere on the page load as a model too (a browser would otherwise open them and leave the app).
+  useEffect(() => {
+    const hasFiles = (e: globalThis.DragEvent) => !!e.dataTransfer && [...e.dataTransfer.types].includes('Files');
+    const over = (e: globalThis.DragEvent) => {
+      if (hasFiles(e)) e.preventDefault();
+    };
+    const drop = (e: globalThis.DragEvent) => {
+      if (!hasFiles(e)) return;
+      e.preventDefault();
+      const files = [...(e.dataTransfer?.files ?? [])];
+      if (files.length) loadModelFromFiles(files);
+    };
+    window.addEventListener('dragover', over);
+    window.addEventListener('drop', drop);
+    return () => {
+      window.removeEventListener('dragover', over);
+      window.removeEventListener('drop', drop);
+    };
+  }, []);
 
   const noDefault = manifest !== null && !manifest.some((m) => m.task === task);
   const progress = loading && rate({ loaded: loading.loaded, total: loading.total }, loading.startedAt);
@@ -99,7 +117,7 @@ export function ModelPanel() {
         onDrop={onDrop}
         className={`flex flex-col items-center gap-2 rounded border-2 border-dashed p-4 text-center text-sm ${dragOver ? 'border-sky-400 bg-sky-950/50' : 'border-slate-700'}`}
       >
-        <span>Drop a model here: .safetensors, or step_N with its all_config.yaml (and, for ARC, the dataset's identifiers.json)</span>
+        <span>Drop a model here (or anywhere on the page): .safetensors, or step_N with its all_config.yaml (and, for ARC, the dataset's identifiers.json)</span>
         <Button onClick={() => fileInput.current?.click()}>Choose files…</Button>
         <input
           ref={fileInput}
@@ -155,25 +173,6 @@ export function ModelPanel() {
         </ul>
       </details>
 
-      <fieldset className="flex flex-col gap-2 text-sm border-t border-slate-800 pt-2">
-        <legend className="sr-only">Solver settings</legend>
-        <label className="flex items-center gap-2">
-          Engine
-          <select
-            aria-label="Engine"
-            value={engine}
-            onChange={(e) => setSetting('engine', e.target.value as 'auto' | 'cpu')}
-            className="bg-slate-800 border border-slate-700 rounded px-1 py-0.5"
-          >
-            <option value="auto">WebGPU when available</option>
-            <option value="cpu">CPU reference</option>
-          </select>
-        </label>
-        <label className="flex items-center gap-2">
-          <input type="checkbox" checked={recordInner} onChange={(e) => setSetting('recordInner', e.target.checked)} />
-          Record every recursion call (finer view inside a step)
-        </label>
-      </fieldset>
 
       {(Object.keys(models) as (keyof typeof models)[]).filter((t) => t !== task && models[t]).length > 0 && (
         <p className="text-xs text-slate-400">

@@ -62,3 +62,64 @@ export function cardAccuracy(card: ModelCard): [string, string][] {
   }
   return rows;
 }
+
+/** One row of the compact accuracy table: a split, its one-pass exact accuracy and, when known, with tries. */
+export interface AccuracySummary {
+  split: string;
+  onePass?: number;
+  withTries?: number;
+  n?: number;
+}
+
+const shortSplit = (name: string) => name.replace(/^.*\//, '').replace(/\.csv$/, '').replace(/^heldout_/, 'held-out ');
+
+/** Exact accuracy per split, one pass beside the card's tries (the numbers `cardAccuracy` lists row by row). */
+export function cardAccuracySummary(card: ModelCard): { rows: AccuracySummary[]; tries?: number } {
+  const acc = card.accuracy;
+  if (!isObject(acc) || !isObject(acc.results)) return { rows: [] };
+  const rows = new Map<string, AccuracySummary>();
+  const add = (results: Record<string, unknown>, key: 'onePass' | 'withTries') => {
+    for (const [split, r] of Object.entries(results)) {
+      if (!isObject(r) || typeof r.exact_accuracy !== 'number') continue;
+      const name = shortSplit(split);
+      const row = rows.get(name) ?? { split: name };
+      row[key] = r.exact_accuracy;
+      if (key === 'onePass' && typeof r.n === 'number') row.n = r.n;
+      rows.set(name, row);
+    }
+  };
+  add(acc.results, 'onePass');
+  const views = acc.with_views;
+  let tries: number | undefined;
+  if (isObject(views) && isObject(views.results)) {
+    add(views.results, 'withTries');
+    tries = typeof views.views === 'number' ? views.views : undefined;
+  }
+  return { rows: [...rows.values()], tries };
+}
+
+/**
+ * Why a model is weak, in a sentence, or null: its card says WEAK, or nothing it was evaluated on is ever
+ * answered exactly. The app says this before the user solves.
+ */
+export function cardWeakness(card: ModelCard | undefined): string | null {
+  if (!card) return null;
+  const notes = typeof card.notes === 'string' ? card.notes : '';
+  const { rows } = cardAccuracySummary(card);
+  const best = Math.max(-1, ...rows.flatMap((r) => [r.onePass ?? -1, r.withTries ?? -1]));
+  if (/^WEAK\b/.test(notes) || (rows.length > 0 && best <= 0)) {
+    const zero = rows.length > 0 && best <= 0 ? 'It answered none of its held-out puzzles exactly (0%).' : '';
+    const said = notes.replace(/^WEAK[^:]*:\s*/, '').split(/(?<=\.)\s/).slice(0, 2).join(' ');
+    return [said, zero].filter(Boolean).join(' ');
+  }
+  return null;
+}
+
+/** A plain line: how good the model is, from its accuracy table. */
+export function cardVerdict(card: ModelCard): string | null {
+  const { rows, tries } = cardAccuracySummary(card);
+  if (!rows.length) return null;
+  const pctOf = (v?: number) => (v === undefined ? '–' : `${Math.round(v * 100)}%`);
+  const parts = rows.slice(0, 3).map((r) => `${r.split} ${pctOf(r.onePass)}${r.withTries !== undefined ? ` (${pctOf(r.withTries)} with ${tries ?? 'several'} tries)` : ''}`);
+  return `Exact answers: ${parts.join(', ')}${rows.length > 3 ? ', …' : ''}.`;
+}

@@ -68,7 +68,8 @@ async function guarded(name: string, work: (seq: number) => Promise<void>) {
   try {
     await work(seq);
   } catch (e) {
-    const msg = (e as Error).message || String(e);
+    const text = ((e as Error).message || String(e)).trim();
+    const msg = /[.!?)]$/.test(text) ? text : `${text}.`; // one sentence ends before the next begins
     const cancelled = (e as Error).name === 'AbortError';
     useStore.getState().setModelError(cancelled ? `Stopped loading ${name}. The previous model stays loaded.` : `Could not load ${name}: ${msg} The previous model stays loaded.`);
   } finally {

@@ -7,6 +7,7 @@ import { VIEW_CHOICES, VOTE_CHOICES } from '../store/settingsSlice';
 import type { ViewsPreference } from '../../worker/protocol';
 import { AUTO_ARC_COPIES, AUTO_VIEWS } from '../../worker/protocol';
 import { ownValue } from '../../core/untrusted';
+import { cardWeakness } from '../model/cardFields';
 import { preflight } from './taskInput';
 import { cancelSolve, startSolve } from './solveActions';
 
@@ -30,6 +31,8 @@ export function SolveBar() {
     setMessage(null); // a message about the previous puzzle or model no longer applies
     setAskForce(false);
   }, [task, puzzle, model]);
+  const recordInner = useStore((s) => s.settings.recordInner);
+  const weak = model ? cardWeakness(model.card) : null;
   const running = run?.status === 'running';
   const done = run?.steps.length ?? 0;
 
@@ -48,6 +51,18 @@ export function SolveBar() {
         <Button variant="danger" onClick={cancelSolve} disabled={!running}>
           Cancel
         </Button>
+        <label className="text-sm flex items-center gap-1" title="WebGPU runs the model on your GPU; the CPU reference is the exact ground truth, much slower.">
+          Engine
+          <select
+            aria-label="Engine"
+            value={engineChoice}
+            onChange={(e) => setSetting('engine', e.target.value as 'auto' | 'cpu')}
+            className="bg-slate-800 border border-slate-700 rounded px-1 py-0.5"
+          >
+            <option value="auto">WebGPU when available</option>
+            <option value="cpu">CPU reference</option>
+          </select>
+        </label>
         {arcTests > 1 && (
           <label className="text-sm flex items-center gap-1">
             Test input
@@ -99,10 +114,22 @@ export function SolveBar() {
           )}
         </div>
       </div>
+      <label className="flex items-center gap-2 text-xs text-slate-300">
+        <input type="checkbox" checked={recordInner} onChange={(e) => setSetting('recordInner', e.target.checked)} />
+        Record every recursion call (finer view inside a step)
+      </label>
       {!model && (
         <p className="text-sm text-slate-400">No model loaded for this task yet: see the model panel.</p>
       )}
-      {check.blockers.length > 0 && model && <Notice tone="warn">{check.blockers.join(' ')}</Notice>}
+      {weak && (
+        <Notice tone="warn" testId="weak-model">
+          The loaded model is weak: {weak} Its answers will be wrong. For real answers, load a trained model in the model
+          panel: a .safetensors file or URL, or an official step_N checkpoint with its all_config.yaml (drop the files on the page).
+        </Notice>
+      )}
+      {model && check.blockers.some((b) => !check.shownInEditor.includes(b)) && (
+        <Notice tone="warn">{check.blockers.filter((b) => !check.shownInEditor.includes(b)).join(' ')}</Notice>
+      )}
       {run?.engineNotice && (
         <Notice tone={engineChoice === 'cpu' ? 'info' : 'warn'} testId="engine-notice">
           {run.engineNotice}

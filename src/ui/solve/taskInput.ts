@@ -15,11 +15,14 @@ export interface Preflight {
   warnings: string[];
   /** The puzzle-embedding row to use. */
   puzzleId: number;
+  /** Blockers the editor already shows beside the grid (the solve bar does not repeat them). */
+  shownInEditor: string[];
 }
 
 export function preflight(task: TaskKind, puzzle: PuzzleOf[TaskKind], model: ModelInfo | null, testIndex = 0): Preflight {
   const blockers: string[] = [];
   const warnings: string[] = [];
+  const shownInEditor: string[] = [];
   let puzzleId = 0;
   if (!model) blockers.push('No model is loaded for this task: load one in the model panel.');
   if (task === 'sudoku') {
@@ -30,6 +33,7 @@ export function preflight(task: TaskKind, puzzle: PuzzleOf[TaskKind], model: Mod
   } else if (task === 'maze') {
     const problems = mazeProblems(puzzle as MazeText);
     blockers.push(...problems);
+    shownInEditor.push(...problems); // MazeEditor lists them under the grid
     // A model with a smaller canvas reads the top-left of the 30×30 editor: the rest must be walls.
     if (!problems.length && model && mazeCanvasOf(model.config.seq_len) !== null) {
       try {
@@ -63,7 +67,7 @@ export function preflight(task: TaskKind, puzzle: PuzzleOf[TaskKind], model: Mod
     blockers.push(
       `The loaded model reads ${model.config.seq_len} cells per puzzle but a ${task} puzzle has ${task === 'sudoku' ? 81 : 'a square canvas of up to 900 (30×30)'}; load a ${task} model.`,
     );
-  return { blockers, warnings, puzzleId };
+  return { blockers, warnings, puzzleId, shownInEditor };
 }
 
 export function expectedSeqLen(task: TaskKind): number {

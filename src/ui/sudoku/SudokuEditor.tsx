@@ -97,7 +97,7 @@ export function SudokuEditor() {
         aria-rowcount={9}
         aria-colcount={9}
         onPaste={onPaste}
-        className="grid grid-cols-9 w-full max-w-[26rem] aspect-square border-2 border-slate-300 select-none"
+        className="grid grid-cols-9 grid-rows-9 w-full max-w-[26rem] aspect-square border-2 border-slate-300 select-none"
       >
         {Array.from({ length: 9 }, (_, r) => (
           <div role="row" key={r} className="contents">

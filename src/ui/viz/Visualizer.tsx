@@ -8,7 +8,7 @@ import type { ViewsOfStep } from '../../core/trace';
 import type { Run } from '../store/solveSlice';
 import { GridCanvas } from '../common/GridCanvas';
 import { paintArcGrid } from '../arc/palette';
-import { heat } from './colourScale';
+import { CERTAINTY_TICKS, certainty, heat } from './colourScale';
 import { evaluate, expectedTokens, tokenName } from './evaluate';
 import { paintHeat, paintTokens } from './paintTokens';
 import { Timeline } from './Timeline';
@@ -65,7 +65,13 @@ function RunView({ run }: { run: Run }) {
   const before = inner ? (innerSel! > 0 ? step.inner![innerSel! - 1].preds : prev?.preds) : prev?.preds;
   const changed = diff(preds, before);
   const changedCount = changed.reduce((a, v) => a + v, 0);
-  const ev = inner ? evaluate(run, preds, expected) : evaluations[idx];
+  // Before the first y update of step 1, y is H_init broadcast: an initial state, not an answer to judge.
+  const initialY = !!inner && idx === 0 && !step.inner!.slice(0, innerSel! + 1).some((c) => c.target === 'y');
+  const ev = initialY
+    ? { solved: false, summary: 'initial state: y before its first update (no answer yet)', details: [], violations: new Set<number>(), wrong: new Set<number>() }
+    : inner
+      ? evaluate(run, preds, expected)
+      : evaluations[idx];
   const haltAt = run.steps.findIndex((s) => s.qHalt[0] > 0) + 1;
   const meanConf = step.confidence.reduce((a, v) => a + v, 0) / step.confidence.length;
   const givens = run.task === 'sudoku' ? (run.puzzle as number[]) : undefined;
@@ -88,6 +94,8 @@ function RunView({ run }: { run: Run }) {
 
   const expectedGrid = run.task === 'arc' ? (run.puzzle as ArcPuzzle).test[run.testIndex]?.output : undefined;
   const stepLabel = inner ? `step ${idx + 1}, cycle ${inner.cycle + 1} call ${inner.call + 1} (${inner.target})` : `step ${idx + 1}`;
+  const agreement = !!step.views && run.task === 'arc';
+  const colour = agreement ? heat : (p: number) => heat(certainty(p));
 
   return (
     <div className="flex flex-col gap-4">
@@ -121,19 +129,27 @@ function RunView({ run }: { run: Run }) {
           />
         </figure>
         <figure className="flex flex-col gap-1 flex-1 min-w-[13rem] max-w-[21rem]">
-          <figcaption className="text-xs text-slate-400">{step.views && run.task === 'arc' ? 'Agreement (share of copies with this cell)' : 'Confidence (softmax of the argmax)'}, step {idx + 1}</figcaption>
+          <figcaption className="text-xs text-slate-400">
+            {agreement ? 'Agreement (share of copies with this cell)' : 'Confidence (softmax probability of the answer), log scale near 100%'}, step {idx + 1}
+          </figcaption>
           <GridCanvas
             rows={rows}
             cols={cols}
             maxCell={maxCell}
-            paint={(ctx, size) => paintHeat(ctx, cols, step.confidence, size, heat)}
+            paint={(ctx, size) => paintHeat(ctx, cols, step.confidence, size, colour)}
             describe={describe}
             label={`Confidence heatmap at step ${idx + 1}, mean ${meanConf.toFixed(3)}`}
             testId="confidence-heatmap"
           />
-          <div className="flex items-center gap-1 text-[10px] text-slate-400" aria-hidden>
-            0
-            <span className="h-2 flex-1 rounded" style={{ background: `linear-gradient(to right, ${[0, 0.25, 0.5, 0.75, 1].map(heat).join(',')})` }} />1
+          <div className="flex flex-col gap-0.5 text-[10px] text-slate-400" aria-hidden data-testid="heat-legend">
+            <span className="h-2 rounded" style={{ background: `linear-gradient(to right, ${[0, 0.25, 0.5, 0.75, 1].map(heat).join(',')})` }} />
+            <span className="relative h-3">
+              {(agreement ? ([['0', 0], ['50%', 0.5], ['100%', 1]] as [string, number][]) : CERTAINTY_TICKS).map(([t, x]) => (
+                <span key={t} className="absolute -translate-x-1/2 first:translate-x-0 last:-translate-x-full" style={{ left: `${x * 100}%` }}>
+                  {t}
+                </span>
+              ))}
+            </span>
           </div>
         </figure>
         {run.task === 'arc' && (

@@ -21,4 +21,22 @@ export function heat(p: number): string {
   return 'rgb(253,231,37)';
 }
 
+/**
+ * Confidence on a log scale near 1: 0 at p ≤ 0.5 … 1 at p ≥ 0.9999, by −log10(1 − p). A trained model is above 0.9
+ * almost everywhere, so a linear ramp paints right and wrong cells the same yellow; wrong cells sit lower here.
+ */
+export function certainty(p: number): number {
+  const miss = Math.max(1e-4, Math.min(0.5, 1 - p));
+  return (-Math.log10(miss) - Math.log10(2)) / (4 - Math.log10(2));
+}
+
+/** Where each legend label sits on the certainty ramp. */
+export const CERTAINTY_TICKS: [string, number][] = [
+  ['≤50%', certainty(0.5)],
+  ['90%', certainty(0.9)],
+  ['99%', certainty(0.99)],
+  ['99.9%', certainty(0.999)],
+  ['≥99.99%', certainty(0.9999)],
+];
+
 export const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
