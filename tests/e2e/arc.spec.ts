@@ -45,6 +45,9 @@ test('import an ARC task, reject malformed JSON and oversized grids, open a gall
 
   // The gallery: open the first ARC-AGI-1 training task.
   await page.getByRole('button', { name: 'Gallery…' }).click();
+  await page.getByLabel('Set').selectOption('training');
+  const known = page.getByLabel('only tasks the model knows');
+  if (await known.isVisible()) await known.uncheck();
   await page.getByRole('button', { name: 'Open task 007bbfb7' }).click();
   await expect(page.getByRole('textbox', { name: 'Task name' })).toHaveValue('007bbfb7');
   await expect(page.getByRole('button', { name: /^Edit Test 1 expected output \(9×9\)/ })).toBeVisible();

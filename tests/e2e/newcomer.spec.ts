@@ -114,3 +114,16 @@ test('the visualizer: step 1 before y is updated is labelled the initial state; 
   expect(t.x + t.width).toBeLessThanOrEqual(1440);
   expect(t.x).toBeGreaterThanOrEqual(0);
 });
+
+test('the ARC gallery opens on the tasks the model knows, each shown by its first pair', async ({ page }) => {
+  await openApp(page);
+  await page.getByRole('tab', { name: 'ARC' }).click();
+  await expect(page.getByTestId('model-card')).toContainText('30×30 canvas', { timeout: 60_000 });
+  await page.getByRole('button', { name: 'Gallery…' }).click();
+  await expect(page.getByLabel('Set')).toHaveValue('evaluation', { timeout: 30_000 });
+  await expect(page.getByLabel('only tasks the model knows')).toBeChecked();
+  await expect(page.getByRole('button', { name: /\(the model knows it\)$/ })).toHaveCount(4);
+  await expect(page.getByTestId('gallery-thumb')).toHaveCount(4);
+  await page.getByLabel('only tasks the model knows').uncheck();
+  await expect(page.getByRole('button', { name: /^Show 48 more of/ })).toBeVisible();
+});
