@@ -123,6 +123,29 @@ describe('SolverHost', () => {
     expect(h.messages.filter((m) => m.type === 'step')).toEqual([]);
   });
 
+  it('cancel stops within a step and leaves nothing behind: the next solve runs on the same engine, all its steps', async () => {
+    const h = harness([null]);
+    const bytes = readFileSync(path.join(fixturesDir, 'sudoku-mlp-h64', 'model.safetensors'));
+    h.host.handle({ type: 'load', requestId: 1, source: { format: 'app', name: 'f', bytes: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) } });
+    const loaded = (await h.until((m) => m.type === 'loaded')) as Extract<FromWorker, { type: 'loaded' }>;
+    const solve = (requestId: number) =>
+      h.host.handle({
+        type: 'solve', requestId, modelId: loaded.info.id, tokens: encodeSudoku(parseSudoku(PUZZLE)), puzzleIds: Int32Array.of(0),
+        steps: 16, recordInner: false, engine: 'auto', views: 1,
+      });
+    const stepsOf = (id: number) => h.messages.filter((m) => m.type === 'step' && m.requestId === id).length;
+    solve(2);
+    await h.until((m) => m.type === 'step' && m.requestId === 2 && m.step.step === 2);
+    h.host.handle({ type: 'cancel', requestId: 2 });
+    solve(3); // asked at once, as the Solve button after Cancel
+    const done2 = (await h.until((m) => m.type === 'done' && m.requestId === 2)) as Extract<FromWorker, { type: 'done' }>;
+    expect(done2.cancelled).toBe(true);
+    expect(stepsOf(2)).toBeLessThanOrEqual(3); // the step in flight at most
+    await h.until((m) => m.requestId === 3 && (m.type === 'done' || m.type === 'error'));
+    expect(stepsOf(3)).toBe(16);
+    expect(h.made.length).toBe(1); // one engine for both: no second set of buffers
+  });
+
   it('a model file that is not one fails with its error class and a bounded message', async () => {
     const h = harness([null]);
     const junk = new TextEncoder().encode('x'.repeat(200_000)).buffer;

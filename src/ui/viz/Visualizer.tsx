@@ -34,7 +34,7 @@ export function Visualizer() {
       ) : (
         <p className="text-sm text-slate-400">
           Press Solve to watch the model think: each of the 16 supervision steps refines the answer y; the halting head says
-          when it believes it is done.
+          when it believes it is done. <span data-testid="runs-not-kept">Solves are not kept across reloads (your puzzles are): solve again to see one.</span>
         </p>
       )}
     </section>
