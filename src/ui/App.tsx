@@ -99,9 +99,20 @@ function AppNotices() {
         <Notice key={n.id} tone="warn" testId={`app-notice-${n.id}`}>
           <div className="flex flex-wrap items-center gap-2">
             <span>{n.text}</span>
-            <Button onClick={() => dismiss(n.id)} className="ml-auto">
-              Dismiss
-            </Button>
+            <span className="ml-auto flex gap-2">
+              {n.action && (
+                <Button
+                  variant="primary"
+                  onClick={() => {
+                    n.action!.run();
+                    dismiss(n.id);
+                  }}
+                >
+                  {n.action.label}
+                </Button>
+              )}
+              <Button onClick={() => dismiss(n.id)}>Dismiss</Button>
+            </span>
           </div>
         </Notice>
       ))}

@@ -28,8 +28,12 @@ test('an official step_N without all_config.yaml asks to confirm n and T; with t
   await expect(page.getByTestId('model-card')).toContainText('n = L_cycles 3, T = H_cycles 2');
 
   // With its all_config.yaml: no question, n and T from the run's config.
+  // A model of another task is loaded for that tab; the app asks before it switches tabs.
   await page.getByTestId('model-file').setInputFiles([reference('maze-att-tiny', 'step_0'), reference('maze-att-tiny', 'all_config.yaml')]);
-  await expect(page.getByRole('tab', { name: 'Maze' })).toHaveAttribute('aria-selected', 'true', { timeout: 60_000 });
+  await expect(page.getByTestId('app-notice-other-task')).toContainText('is a Maze model: it is loaded for the Maze tab', { timeout: 60_000 });
+  await expect(page.getByRole('tab', { name: 'Sudoku' })).toHaveAttribute('aria-selected', 'true');
+  await page.getByRole('button', { name: 'Show the Maze tab' }).click();
+  await expect(page.getByRole('tab', { name: 'Maze' })).toHaveAttribute('aria-selected', 'true');
   await expect(page.getByTestId('model-card')).toContainText('attention, 2 heads');
   await expect(page.getByTestId('model-card')).toContainText('n = L_cycles 2, T = H_cycles 2');
   await expect(page.getByRole('dialog')).toHaveCount(0);
@@ -58,7 +62,8 @@ test('an official ARC step_N dropped with its identifiers.json loads by byte ran
   await page
     .getByTestId('model-file')
     .setInputFiles([reference('arc-att-tiny', 'step_0'), reference('arc-att-tiny', 'all_config.yaml'), ids(names)]);
-  await expect(page.getByRole('tab', { name: 'ARC' })).toHaveAttribute('aria-selected', 'true', { timeout: 60_000 });
+  await page.getByRole('button', { name: 'Show the ARC tab' }).click({ timeout: 60_000 });
+  await expect(page.getByRole('tab', { name: 'ARC' })).toHaveAttribute('aria-selected', 'true');
   await expect(page.getByTestId('model-card')).toContainText('official step_N');
   await expect(page.getByRole('dialog')).toHaveCount(0);
   expect(problems).toEqual([]);

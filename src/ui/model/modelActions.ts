@@ -4,6 +4,8 @@ import type { TaskKind } from '../../core/config';
 import { solverClient } from '../../worker/client';
 import { modelByteLength, type ConfirmRequest, type ConfirmedShape, type ModelSource } from '../../worker/protocol';
 import { useStore } from '../store';
+import { useNotices } from '../store/notices';
+import { TASK_LABEL } from '../store/puzzles';
 import type { ManifestEntry } from '../store/modelSlice';
 import { fetchModel, type Progress } from './download';
 import { cacheDelete, cacheGet, cachePut, describeCached, localKey, type CachedModel } from './modelCache';
@@ -59,7 +61,16 @@ async function install(source: ModelSource, cacheKey: string | null, seq: number
   if (cardUrl) mergeCard(task, info.id, cardUrl);
   s.setModelError(null);
   if (cacheKey) s.setSetting('modelKeys', { ...s.settings.modelKeys, [task]: cacheKey });
-  if (userAsked && s.settings.task !== task) s.setSetting('task', task);
+  // A model for another task is loaded for that task's tab; the user chooses whether to go there.
+  if (userAsked && s.settings.task !== task) {
+    const label = TASK_LABEL[task];
+    useNotices
+      .getState()
+      .show('other-task', `${info.name} is a ${label} model: it is loaded for the ${label} tab, and this tab keeps its model.`, {
+        label: `Show the ${label} tab`,
+        run: () => useStore.getState().setSetting('task', task),
+      });
+  }
   return true;
 }
 
