@@ -6,6 +6,8 @@ export interface TrmDevice {
   device: GPUDevice;
   adapterInfo: string;
   features: string[];
+  /** The adapter says it is a fallback (software) adapter. */
+  isFallbackAdapter: boolean;
 }
 
 /** The limits the engine benefits from; each is requested at the adapter's maximum. */
@@ -48,5 +50,7 @@ export async function requestTrmDevice(gpu?: GPU): Promise<TrmDevice> {
   } catch (e) {
     throw new WebGpuUnavailableError(`requestDevice failed: ${(e as Error).message}`);
   }
-  return { device, adapterInfo: describeAdapter(adapter.info), features };
+  const info = adapter.info as GPUAdapterInfo & { isFallbackAdapter?: boolean };
+  const isFallbackAdapter = !!(info?.isFallbackAdapter ?? (adapter as GPUAdapter & { isFallbackAdapter?: boolean }).isFallbackAdapter);
+  return { device, adapterInfo: describeAdapter(adapter.info), features, isFallbackAdapter };
 }

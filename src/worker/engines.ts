@@ -1,9 +1,11 @@
-// Engine choice inside the worker: the WebGPU engine when a device can be had, else the CPU reference
-// with a notice that says why. Engines are cached per model and disposed with it.
+// Engines inside the worker: the WebGPU engine when a device can be had, else the CPU reference with a notice
+// that says why; and the facts the backend choice needs (is there a device, is it a software adapter).
 import type { ModelBundle } from '../core/bundle';
 import type { TrmEngine } from '../core/trace';
 import { createCpuEngine } from '../core/reference';
-import type { EngineKind, EnginePreference } from './protocol';
+import type { TrmDevice } from '../gpu/device';
+import { isSoftwareAdapter, type GpuFacts } from './backend-choice';
+import type { EngineKind } from './protocol';
 
 export interface ChosenEngine {
   engine: TrmEngine;
@@ -11,12 +13,12 @@ export interface ChosenEngine {
   notice?: string;
 }
 
-let gpuDevice: Promise<GPUDevice> | null = null;
+let gpuDevice: Promise<TrmDevice> | null = null;
 
-function device(requestTrmDevice: typeof import('../gpu/index').requestTrmDevice): Promise<GPUDevice> {
-  gpuDevice ??= requestTrmDevice().then((d) => {
+function device(): Promise<TrmDevice> {
+  gpuDevice ??= import('../gpu/index').then(({ requestTrmDevice }) => requestTrmDevice()).then((d) => {
     d.device.lost.then(() => (gpuDevice = null));
-    return d.device;
+    return d;
   });
   gpuDevice.catch(() => (gpuDevice = null));
   return gpuDevice;
@@ -25,30 +27,28 @@ function device(requestTrmDevice: typeof import('../gpu/index').requestTrmDevice
 /** Destroys the current device, as a driver reset would (the page's test hook; a no-op without a device). */
 export async function loseDeviceForTest(): Promise<void> {
   const d = await gpuDevice?.catch(() => null);
-  d?.destroy();
+  d?.device.destroy();
 }
 
 async function webGpuEngine(bundle: ModelBundle, batch: number): Promise<TrmEngine> {
   // Loaded on demand: a page that never gets a GPU does not download the engine and its shaders.
-  const [{ requestTrmDevice, WebGpuEngine }, { shaderSources }] = await Promise.all([import('../gpu/index'), import('../gpu/shaders-vite')]);
-  return WebGpuEngine.create(await device(requestTrmDevice), bundle, { batch, shaders: shaderSources });
+  const [{ WebGpuEngine }, { shaderSources }] = await Promise.all([import('../gpu/index'), import('../gpu/shaders-vite')]);
+  return WebGpuEngine.create((await device()).device, bundle, { batch, shaders: shaderSources });
 }
 
-/** Whether the engine `preference` leads to will be WebGPU (asks for the device once; no engine is built). */
-export async function willUseWebGpu(preference: EnginePreference): Promise<boolean> {
-  if (preference === 'cpu') return false;
+/** Whether a device can be had (asked once) and what kind of adapter it is on. */
+export async function gpuFacts(): Promise<GpuFacts> {
   try {
-    await device((await import('../gpu/index')).requestTrmDevice);
-    return true;
-  } catch {
-    return false;
+    const d = await device();
+    return { available: true, software: isSoftwareAdapter(d.adapterInfo, d.isFallbackAdapter), description: d.adapterInfo };
+  } catch (e) {
+    return { available: false, software: false, description: (e as Error).message };
   }
 }
 
-/** An engine for batches of `batch` puzzles (views of one Sudoku travel as one batch). */
-export async function chooseEngine(bundle: ModelBundle, preference: EnginePreference, batch = 1): Promise<ChosenEngine> {
-  if (preference === 'cpu')
-    return { engine: createCpuEngine(bundle), kind: 'cpu', notice: 'Running on the CPU reference, as chosen in the model panel.' };
+/** An engine of `kind` for batches of `batch` puzzles; WebGPU falls back to the CPU reference, saying why. */
+export async function chooseEngine(bundle: ModelBundle, kind: EngineKind, batch = 1): Promise<ChosenEngine> {
+  if (kind === 'cpu') return { engine: createCpuEngine(bundle), kind: 'cpu' };
   try {
     return { engine: await webGpuEngine(bundle, batch), kind: 'webgpu' };
   } catch (e) {

@@ -3,14 +3,16 @@
 // and engine are made, and the interrupted solve resumes from its last carry).
 import type { ModelBundle } from '../core/bundle';
 import { assertFiniteStep, type Carry, type StepTrace, type Trace } from '../core/trace';
-import { chooseEngine as defaultChooseEngine, loseDeviceForTest, willUseWebGpu as defaultWillUseWebGpu, type ChosenEngine } from './engines';
+import { chooseBackend, type GpuFacts, type StepTimes } from './backend-choice';
+import { chooseEngine as defaultChooseEngine, gpuFacts as defaultGpuFacts, loseDeviceForTest, type ChosenEngine } from './engines';
 import { describeModel, parseModel, NeedsConfirmation } from './modelLoader';
-import { errorMessage, type ConfirmedShape, type EnginePreference, type FromWorker, type ModelSource, type ToWorker } from './protocol';
+import { errorMessage, type ConfirmedShape, type EngineKind, type FromWorker, type ModelSource, type ToWorker } from './protocol';
 import { makeTries, triesWanted } from './tries';
 
 export interface HostDeps {
-  chooseEngine: (bundle: ModelBundle, preference: EnginePreference, batch: number) => Promise<ChosenEngine>;
-  willUseWebGpu: (preference: EnginePreference) => Promise<boolean>;
+  chooseEngine: (bundle: ModelBundle, kind: EngineKind, batch: number) => Promise<ChosenEngine>;
+  /** Whether a GPU device can be had, and whether its adapter is a software one. */
+  gpuFacts: () => Promise<GpuFacts>;
   /** Destroys the current GPU device (the page's test hook for a device loss). */
   loseDevice: () => Promise<void>;
 }
@@ -28,6 +30,8 @@ export class SolverHost {
   private solves = new Map<number, AbortController>();
   private waitingConfirm = new Map<number, (c: ConfirmedShape | null) => void>();
   private nextModel = 1;
+  /** One step timed on each engine, per model (the adapter is the worker's for its whole life). */
+  private stepTimes = new Map<string, StepTimes>();
   /** Test hook: destroy the device once a solve's step with this number has arrived. */
   private loseAfterStep: number | null = null;
   // Solves run one at a time: an engine's buffers serve one solve, and a cancelled solve may still be
@@ -39,7 +43,7 @@ export class SolverHost {
     private readonly send: (msg: FromWorker, transfer?: Transferable[]) => void,
     deps: Partial<HostDeps> = {},
   ) {
-    this.deps = { chooseEngine: defaultChooseEngine, willUseWebGpu: defaultWillUseWebGpu, loseDevice: loseDeviceForTest, ...deps };
+    this.deps = { chooseEngine: defaultChooseEngine, gpuFacts: defaultGpuFacts, loseDevice: loseDeviceForTest, ...deps };
   }
 
   handle(msg: ToWorker): void {
@@ -70,11 +74,11 @@ export class SolverHost {
     }
   }
 
-  private engineFor(modelId: string, pref: EnginePreference, batch: number): Promise<ChosenEngine> {
-    const key = `${modelId}:${pref}:${batch}`;
+  private engineFor(modelId: string, kind: EngineKind, batch: number): Promise<ChosenEngine> {
+    const key = `${modelId}:${kind}:${batch}`;
     let e = this.engines.get(key);
     if (!e) {
-      e = this.deps.chooseEngine(this.models.get(modelId)!, pref, batch);
+      e = this.deps.chooseEngine(this.models.get(modelId)!, kind, batch);
       e.catch(() => this.engines.delete(key));
       this.engines.set(key, e);
     }
@@ -127,10 +131,18 @@ export class SolverHost {
       }
       const bundle = this.models.get(msg.modelId);
       if (!bundle) throw new Error('That model is no longer loaded; load it again.');
-      const count = triesWanted(bundle, msg.puzzleIds[0], msg.views, await this.deps.willUseWebGpu(msg.engine));
+      const gpu: GpuFacts = msg.engine === 'cpu' ? { available: false, software: false, description: 'not asked' } : await this.deps.gpuFacts();
+      let decision = chooseBackend(msg.engine, gpu, this.stepTimes.get(msg.modelId));
+      if (decision.measure) {
+        const times = await this.timeOneStep(msg, bundle);
+        if (times) this.stepTimes.set(msg.modelId, times);
+        decision = times ? chooseBackend(msg.engine, gpu, times) : { kind: 'cpu', measure: false };
+      }
+      const count = triesWanted(bundle, msg.puzzleIds[0], msg.views, decision.kind === 'webgpu');
       const tries = makeTries(bundle, msg.tokens, msg.puzzleIds, count);
-      let chosen = await this.engineFor(msg.modelId, msg.engine, tries.count);
-      this.send({ type: 'engine', requestId, kind: chosen.kind, notice: chosen.notice, views: tries.count });
+      let chosen = await this.engineFor(msg.modelId, decision.kind, tries.count);
+      const notice = [decision.notice, chosen.notice].filter(Boolean).join(' ') || undefined;
+      this.send({ type: 'engine', requestId, kind: chosen.kind, notice, views: tries.count });
       let haltStep = 0;
       const onStep = (step: StepTrace) => {
         assertFiniteStep(step); // a NaN answer is not shown as one: the solve stops with the reason
@@ -155,7 +167,7 @@ export class SolverHost {
           // The steps already sent stay valid: resume after the last complete one, on a new device.
           carry = chosen.engine.lastCarry ?? carry;
           await this.dropGpuEngines();
-          chosen = await this.engineFor(msg.modelId, msg.engine, tries.count);
+          chosen = await this.engineFor(msg.modelId, decision.kind, tries.count);
           const after = carry?.afterStep ?? 0;
           const where = chosen.kind === 'webgpu' ? 'a new GPU device' : 'the CPU reference';
           const lost =
@@ -173,8 +185,27 @@ export class SolverHost {
     }
   }
 
+  /**
+   * One supervision step on each engine, each at the tries it would run, on this puzzle: what a solve costs the
+   * user on each. The engines stay cached for the solve that follows. Undefined when WebGPU fails to start.
+   */
+  private async timeOneStep(msg: Solve, bundle: ModelBundle): Promise<StepTimes | undefined> {
+    const time = async (kind: EngineKind) => {
+      const tries = makeTries(bundle, msg.tokens, msg.puzzleIds, triesWanted(bundle, msg.puzzleIds[0], msg.views, kind === 'webgpu'));
+      const chosen = await this.engineFor(msg.modelId, kind, tries.count);
+      if (chosen.kind !== kind) return undefined;
+      const t0 = performance.now();
+      await chosen.engine.solve(tries.input, { steps: 1 });
+      return { ms: performance.now() - t0, tries: tries.count };
+    };
+    const gpu = await time('webgpu');
+    const cpu = gpu && (await time('cpu'));
+    return gpu && cpu ? { webgpuMs: gpu.ms, webgpuTries: gpu.tries, cpuMs: cpu.ms, cpuTries: cpu.tries } : undefined;
+  }
+
   private disposeModel(modelId: string) {
     this.models.delete(modelId);
+    this.stepTimes.delete(modelId);
     for (const [key, e] of this.engines) {
       if (!key.startsWith(`${modelId}:`)) continue;
       this.engines.delete(key);

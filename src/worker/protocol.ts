@@ -3,7 +3,8 @@ import type { TaskKind, TrmConfig } from '../core/config';
 import type { ModelCard } from '../core/bundle';
 import type { StepTrace } from '../core/trace';
 
-export type EnginePreference = 'auto' | 'cpu';
+/** 'auto': the faster engine here (src/worker/backend-choice.ts); 'webgpu' and 'cpu': as the user chose. */
+export type EnginePreference = 'auto' | 'webgpu' | 'cpu';
 /** Tries side by side (src/worker/tries.ts): Sudoku test-time views or ARC voting copies; a count, or 'auto' =
  * AUTO_VIEWS Sudoku views / every copy of the ARC task on WebGPU, 1 on the CPU reference. */
 export type ViewsPreference = 'auto' | number;

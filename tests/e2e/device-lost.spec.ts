@@ -27,6 +27,7 @@ test('a GPU device lost mid-solve: a new device takes over from the last carry, 
   await loadFixture(page);
   await page.getByRole('checkbox', { name: /Record every recursion call/ }).uncheck();
   await page.getByRole('combobox', { name: /^Tries/ }).selectOption('1');
+  await page.getByRole('combobox', { name: 'Engine' }).selectOption('webgpu');
   await page.getByLabel('Paste 81 characters').fill(EASY);
   await page.getByRole('button', { name: 'Load text' }).click();
 

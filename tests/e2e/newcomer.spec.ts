@@ -127,3 +127,20 @@ test('the ARC gallery opens on the tasks the model knows, each shown by its firs
   await page.getByLabel('only tasks the model knows').uncheck();
   await expect(page.getByRole('button', { name: /^Show 48 more of/ })).toBeVisible();
 });
+
+test('on a software GPU, "Fastest here" times one step on each engine and says which it chose and why', async ({ page }) => {
+  test.setTimeout(300_000); // one step of 8 tries on SwiftShader
+  const problems = watchConsole(page);
+  await openApp(page);
+  await expect(page.getByTestId('model-card')).toContainText('sudoku', { timeout: 60_000 });
+  await expect(page.getByRole('combobox', { name: 'Engine' })).toHaveValue('auto');
+  await page.getByRole('checkbox', { name: /Record every recursion call/ }).uncheck();
+  await page.getByLabel('Paste 81 characters').fill('53..7....6..195....98....6.8...6...34..8.3..17...2...6.6....28....419..5....8..79');
+  await page.getByRole('button', { name: 'Load text' }).click();
+  await page.getByRole('button', { name: 'Solve', exact: true }).click();
+  const notice = page.getByTestId('engine-notice');
+  await expect(notice).toContainText(/^Software GPU \(.*swiftshader.*\): one step took .* on it \(8 tries\) and .* on the CPU reference \(1 try\)/i, { timeout: 240_000 });
+  await expect(page.getByTestId('solve-progress')).toContainText('Done', { timeout: 120_000 });
+  await expect(page.getByTestId('solve-progress')).toContainText(/CPU reference|WebGPU/);
+  expect(problems).toEqual([]);
+});

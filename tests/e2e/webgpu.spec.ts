@@ -30,6 +30,7 @@ test('a solve through the worker on the WebGPU engine matches the CPU reference 
   await page.getByLabel('Paste 81 characters').fill(EASY);
   await page.getByRole('button', { name: 'Load text' }).click();
 
+  await page.getByRole('combobox', { name: 'Engine' }).selectOption('webgpu'); // 'Fastest here' would time both on SwiftShader
   const gpu = await firstSteps(page);
   expect(gpu.engine).toContain('WebGPU');
   // Tries on auto: 8 views of the puzzle side by side on WebGPU, merged into one answer per step

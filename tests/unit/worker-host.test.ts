@@ -52,7 +52,7 @@ function harness(plan: (number | null)[]) {
       made.push(e);
       return { engine: e, kind: 'webgpu' };
     },
-    willUseWebGpu: async () => true,
+    gpuFacts: async () => ({ available: true, software: false, description: 'test adapter' }),
     loseDevice: async () => undefined,
   });
   const until = async (pred: (m: FromWorker) => boolean) => {
@@ -144,6 +144,47 @@ describe('SolverHost', () => {
     await h.until((m) => m.requestId === 3 && (m.type === 'done' || m.type === 'error'));
     expect(stepsOf(3)).toBe(16);
     expect(h.made.length).toBe(1); // one engine for both: no second set of buffers
+  });
+
+  it('auto on a software GPU times one step on each engine once, then solves on the faster, saying why', async () => {
+    const messages: FromWorker[] = [];
+    const kinds: string[] = [];
+    const host = new SolverHost((m) => messages.push(m), {
+      gpuFacts: async () => ({ available: true, software: true, description: 'google / swiftshader' }),
+      chooseEngine: async (bundle, kind): Promise<ChosenEngine> => {
+        kinds.push(kind);
+        const inner = new CpuEngine(bundle);
+        // The "GPU" here is a CPU engine slowed by 200 ms a solve: a software adapter slower than the CPU reference.
+        const engine: TrmEngine =
+          kind === 'cpu'
+            ? inner
+            : { kind: 'webgpu', solve: async (i, o) => (await new Promise((r) => setTimeout(r, 200)), inner.solve(i, o)), dispose: () => undefined };
+        return { engine, kind };
+      },
+      loseDevice: async () => undefined,
+    });
+    const bytes = readFileSync(path.join(fixturesDir, 'sudoku-mlp-h64', 'model.safetensors'));
+    host.handle({ type: 'load', requestId: 1, source: { format: 'app', name: 'f', bytes: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) } });
+    const wait = async (pred: (m: FromWorker) => boolean) => {
+      for (let i = 0; i < 2000 && !messages.some(pred); i++) await new Promise((r) => setTimeout(r, 5));
+      return messages.find(pred)!;
+    };
+    const loaded = (await wait((m) => m.type === 'loaded')) as Extract<FromWorker, { type: 'loaded' }>;
+    const solve = (requestId: number) =>
+      host.handle({
+        type: 'solve', requestId, modelId: loaded.info.id, tokens: encodeSudoku(parseSudoku(PUZZLE)), puzzleIds: Int32Array.of(0),
+        steps: 2, recordInner: false, engine: 'auto', views: 'auto',
+      });
+    solve(2);
+    await wait((m) => m.type === 'done' && m.requestId === 2);
+    const engine = messages.find((m) => m.type === 'engine' && m.requestId === 2) as Extract<FromWorker, { type: 'engine' }>;
+    expect(engine.kind).toBe('cpu');
+    expect(engine.views).toBe(1); // the CPU reference's tries on auto
+    expect(engine.notice).toMatch(/^Software GPU \(google \/ swiftshader\): one step took .* on it \(8 tries\) and .* on the CPU reference \(1 try\), so the CPU reference solves/);
+    expect(kinds).toEqual(['webgpu', 'cpu']);
+    solve(3); // the times are kept: no second measurement, the same CPU engine
+    await wait((m) => m.type === 'done' && m.requestId === 3);
+    expect(kinds).toEqual(['webgpu', 'cpu']);
   });
 
   it('a model file that is not one fails with its error class and a bounded message', async () => {

@@ -108,8 +108,11 @@ export function cardWeakness(card: ModelCard | undefined): string | null {
   const { rows } = cardAccuracySummary(card);
   const best = Math.max(-1, ...rows.flatMap((r) => [r.onePass ?? -1, r.withTries ?? -1]));
   if (/^WEAK\b/.test(notes) || (rows.length > 0 && best <= 0)) {
-    const zero = rows.length > 0 && best <= 0 ? 'It answered none of its held-out puzzles exactly (0%).' : '';
-    const said = notes.replace(/^WEAK[^:]*:\s*/, '').split(/(?<=\.)\s/).slice(0, 2).join(' ');
+    // The sentences of the notes that say what is wrong (a score of 0%, copying), not how it was trained.
+    const sentences = notes.replace(/^WEAK[^:]*:\s*/, '').split(/(?<=\.)\s+/);
+    const telling = sentences.filter((t) => /\b0%|cop(y|ies)|no path|cannot|none\b/i.test(t)).slice(0, 2);
+    const said = (telling.length ? telling : sentences.slice(0, 1)).join(' ');
+    const zero = rows.length > 0 && best <= 0 && !/\b0%/.test(said) ? 'It answered none of its held-out puzzles exactly (0%).' : '';
     return [said, zero].filter(Boolean).join(' ');
   }
   return null;

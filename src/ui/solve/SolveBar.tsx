@@ -4,7 +4,7 @@ import { useStore } from '../store';
 import { Button } from '../common/Button';
 import { Notice } from '../common/Notice';
 import { VIEW_CHOICES, VOTE_CHOICES } from '../store/settingsSlice';
-import type { ViewsPreference } from '../../worker/protocol';
+import type { EnginePreference, ViewsPreference } from '../../worker/protocol';
 import { AUTO_ARC_COPIES, AUTO_VIEWS } from '../../worker/protocol';
 import { ownValue } from '../../core/untrusted';
 import { cardWeakness } from '../model/cardFields';
@@ -51,15 +51,19 @@ export function SolveBar() {
         <Button variant="danger" onClick={cancelSolve} disabled={!running}>
           Cancel
         </Button>
-        <label className="text-sm flex items-center gap-1" title="WebGPU runs the model on your GPU; the CPU reference is the exact ground truth, much slower.">
+        <label
+          className="text-sm flex items-center gap-1"
+          title="Fastest here: WebGPU on a real GPU; on a software GPU (SwiftShader, llvmpipe) one step is timed on each engine and the faster solves. The CPU reference is the exact ground truth."
+        >
           Engine
           <select
             aria-label="Engine"
             value={engineChoice}
-            onChange={(e) => setSetting('engine', e.target.value as 'auto' | 'cpu')}
+            onChange={(e) => setSetting('engine', e.target.value as EnginePreference)}
             className="bg-slate-800 border border-slate-700 rounded px-1 py-0.5"
           >
-            <option value="auto">WebGPU when available</option>
+            <option value="auto">Fastest here</option>
+            <option value="webgpu">WebGPU</option>
             <option value="cpu">CPU reference</option>
           </select>
         </label>
