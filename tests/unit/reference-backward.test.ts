@@ -1,0 +1,73 @@
+// The backward ops of the CPU reference against PyTorch autograd through the twin's functions
+// (tests/fixtures/grad-ops.json, made by training/make_grad_fixtures.py): relative error ≤ 1e-4 per value.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { bceWithLogits, embeddingBackward, linearBackward, rmsNormRowsBackward, stablemaxCrossEntropy, swigluRowsBackward } from '../../src/core/reference/backward';
+import { fixturesDir } from './reference-helpers';
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+const fx = JSON.parse(readFileSync(path.join(fixturesDir, 'grad-ops.json'), 'utf8')) as Record<string, any>;
+const f32 = (a: number[]) => Float32Array.from(a);
+
+/** Each value within 1e-4 of autograd's, relative to the largest magnitude of the tensor (so tiny values compare fairly). */
+function close(got: ArrayLike<number>, want: number[], what: string) {
+  expect(got.length, what).toBe(want.length);
+  const scale = Math.max(1e-6, ...want.map(Math.abs));
+  let worst = 0;
+  for (let i = 0; i < want.length; i++) worst = Math.max(worst, Math.abs(got[i] - want[i]) / scale);
+  expect(worst, `${what}: worst relative error`).toBeLessThan(1e-4);
+}
+
+describe('CPU reference backward vs PyTorch autograd', () => {
+  it('linear: dX, dW, dB', () => {
+    const c = fx.linear;
+    const dX = new Float32Array(c.rows * c.in);
+    const dW = new Float32Array(c.out * c.in);
+    const dB = new Float32Array(c.out);
+    linearBackward(f32(c.dY), f32(c.x), f32(c.w), c.rows, c.in, c.out, { dX, dW, dB });
+    close(dX, c.dX, 'dX');
+    close(dW, c.dW, 'dW');
+    close(dB, c.dB, 'dB');
+    // Weight gradients accumulate over calls.
+    linearBackward(f32(c.dY), f32(c.x), f32(c.w), c.rows, c.in, c.out, { dW, dB });
+    close(dW, c.dW.map((v: number) => 2 * v), 'dW after two calls');
+  });
+
+  it('SwiGLU activation', () => {
+    const c = fx.swiglu;
+    const d = new Float32Array(c.rows * 2 * c.inter);
+    swigluRowsBackward(d, f32(c.dOut), f32(c.gateUp), c.rows, c.inter);
+    close(d, c.dGateUp, 'dGateUp');
+  });
+
+  it('weightless RMSNorm', () => {
+    const c = fx.rmsnorm;
+    const d = new Float32Array(c.rows * c.dim);
+    rmsNormRowsBackward(d, f32(c.dY), f32(c.x), c.rows, c.dim, c.eps);
+    close(d, c.dX, 'dX');
+  });
+
+  it('stablemax cross-entropy with ignored cells and per-example scaling', () => {
+    const c = fx.stablemax_ce;
+    const d = new Float32Array(c.rows * c.vocab);
+    const loss = stablemaxCrossEntropy(d, f32(c.logits), Int32Array.from(c.labels), Float64Array.from(c.scale), c.rows, c.vocab, c.ignore);
+    expect(Math.abs(loss - c.loss) / Math.abs(c.loss)).toBeLessThan(1e-6);
+    close(d, c.dLogits, 'dLogits');
+  });
+
+  it('binary cross-entropy with logits (q head)', () => {
+    const c = fx.bce;
+    const d = new Float32Array(c.n);
+    const loss = bceWithLogits(d, f32(c.z), f32(c.target), c.n, c.weight);
+    expect(Math.abs(loss - c.loss) / Math.abs(c.loss)).toBeLessThan(1e-6);
+    close(d, c.dZ, 'dZ');
+  });
+
+  it('embedding rows: repeated ids accumulate, other rows stay 0', () => {
+    const c = fx.embedding;
+    const d = new Float32Array(c.rows * c.dim);
+    embeddingBackward(d, f32(c.dOut), Int32Array.from(c.ids), c.dim);
+    close(d, c.dTable, 'dTable');
+  });
+});

@@ -1,0 +1,94 @@
+"""Gradient fixtures for the backward ops of the TypeScript CPU reference (src/core/reference/backward.ts):
+PyTorch autograd through the twin's own functions (training/trm), float32, on small seeded inputs.
+
+  .venv/bin/python training/make_grad_fixtures.py   # writes tests/fixtures/grad-ops.json
+
+Each case stores its inputs, the gradient fed to the op's output (or the loss), and autograd's gradients.
+"""
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+
+import torch
+import torch.nn.functional as F
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from trm.layers import rms_norm  # noqa: E402
+from trm.loss import IGNORE_LABEL_ID, stablemax_cross_entropy  # noqa: E402
+
+REPO = Path(__file__).resolve().parent.parent
+OUT = REPO / "tests" / "fixtures" / "grad-ops.json"
+
+
+def flat(t: torch.Tensor) -> list[float]:
+    return [float(v) for v in t.detach().reshape(-1).tolist()]
+
+
+def leaf(*shape: int, scale: float = 1.0) -> torch.Tensor:
+    return (torch.randn(*shape) * scale).requires_grad_(True)
+
+
+def cases() -> dict:
+    torch.manual_seed(0)
+    out: dict = {}
+
+    # CastedLinear: y = x·Wᵀ + b
+    x, w, b = leaf(5, 7), leaf(6, 7, scale=7**-0.5), leaf(6)
+    g = torch.randn(5, 6)
+    (F.linear(x, w, b) * g).sum().backward()
+    out["linear"] = {"rows": 5, "in": 7, "out": 6, "x": flat(x), "w": flat(w), "b": flat(b), "dY": flat(g),
+                     "dX": flat(x.grad), "dW": flat(w.grad), "dB": flat(b.grad)}
+
+    # SwiGLU's activation: silu(gate)·up of the two halves of gate_up
+    gu = leaf(4, 12, scale=2.0)
+    g = torch.randn(4, 6)
+    gate, up = gu.chunk(2, dim=-1)
+    ((F.silu(gate) * up) * g).sum().backward()
+    out["swiglu"] = {"rows": 4, "inter": 6, "gateUp": flat(gu), "dOut": flat(g), "dGateUp": flat(gu.grad)}
+
+    # Weightless RMSNorm (the post-norm of every block)
+    x = leaf(4, 8, scale=3.0)
+    g = torch.randn(4, 8)
+    (rms_norm(x, 1e-5) * g).sum().backward()
+    out["rmsnorm"] = {"rows": 4, "dim": 8, "eps": 1e-5, "x": flat(x), "dY": flat(g), "dX": flat(x.grad)}
+
+    # Stablemax cross-entropy, rows scaled by 1/valid count per example as the official loss does
+    logits = leaf(2, 5, 11, scale=3.0)
+    labels = torch.randint(0, 11, (2, 5))
+    labels[0, 1] = IGNORE_LABEL_ID
+    labels[1, 3] = IGNORE_LABEL_ID
+    valid = labels != IGNORE_LABEL_ID
+    divisor = valid.sum(-1, keepdim=True).clamp_min(1).to(torch.float64)
+    loss = (stablemax_cross_entropy(logits, labels, valid) / divisor).sum()
+    loss.backward()
+    scale = (1 / divisor).expand(2, 5)
+    out["stablemax_ce"] = {"rows": 10, "vocab": 11, "ignore": IGNORE_LABEL_ID, "logits": flat(logits),
+                           "labels": [int(v) for v in labels.reshape(-1).tolist()], "scale": flat(scale),
+                           "loss": float(loss.detach()), "dLogits": flat(logits.grad)}
+
+    # The q-head's binary cross-entropy (official weight 0.5, summed)
+    z = leaf(6, scale=4.0)
+    t = torch.tensor([1.0, 0.0, 1.0, 0.0, 0.0, 1.0])
+    loss = 0.5 * F.binary_cross_entropy_with_logits(z, t, reduction="sum")
+    loss.backward()
+    out["bce"] = {"n": 6, "weight": 0.5, "z": flat(z), "target": flat(t), "loss": float(loss.detach()), "dZ": flat(z.grad)}
+
+    # Embedding lookup (token and puzzle rows): repeated ids accumulate
+    table = leaf(7, 4)
+    ids = torch.tensor([3, 0, 3, 6, 1])
+    g = torch.randn(5, 4)
+    (F.embedding(ids, table) * g).sum().backward()
+    out["embedding"] = {"dim": 4, "rows": 7, "ids": [int(v) for v in ids.tolist()], "dOut": flat(g), "dTable": flat(table.grad)}
+    return out
+
+
+def main() -> None:
+    OUT.write_text(json.dumps(cases(), indent=None, separators=(",", ":")) + "\n")
+    print(f"wrote {OUT.relative_to(REPO)} ({OUT.stat().st_size} bytes)")
+
+
+if __name__ == "__main__":
+    main()

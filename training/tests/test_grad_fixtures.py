@@ -1,0 +1,24 @@
+"""tests/fixtures/grad-ops.json (read by tests/unit/reference-backward.test.ts) is what make_grad_fixtures.py
+computes now: the same inputs, and gradients within float rounding (CPUs differ in the last bits)."""
+from __future__ import annotations
+
+import json
+
+import numpy as np
+
+from conftest import FIXTURES
+
+
+def test_grad_fixture_matches_a_fresh_run():
+    import make_grad_fixtures
+
+    fresh = make_grad_fixtures.cases()
+    stored = json.loads((FIXTURES / "grad-ops.json").read_text())
+    assert fresh.keys() == stored.keys()
+    for name, case in fresh.items():
+        for key, value in case.items():
+            if isinstance(value, list):
+                np.testing.assert_allclose(np.array(value, float), np.array(stored[name][key], float), rtol=1e-5, atol=1e-6,
+                                           err_msg=f"{name}.{key}")
+            else:
+                assert value == stored[name][key] or abs(value - stored[name][key]) <= 1e-5 * abs(value), f"{name}.{key}"
