@@ -16,7 +16,7 @@ import torch
 import torch.nn.functional as F
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from trm.layers import rms_norm  # noqa: E402
+from trm.layers import RotaryEmbedding, apply_rope, rms_norm  # noqa: E402
 from trm.loss import IGNORE_LABEL_ID, stablemax_cross_entropy  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
@@ -82,6 +82,26 @@ def cases() -> dict:
     g = torch.randn(5, 4)
     (F.embedding(ids, table) * g).sum().backward()
     out["embedding"] = {"dim": 4, "rows": 7, "ids": [int(v) for v in ids.tolist()], "dOut": flat(g), "dTable": flat(table.grad)}
+
+    # The MLP-mixer's token mixing: out = W·X over positions
+    w, x = leaf(5, 6, scale=6**-0.5), leaf(6, 4)
+    g = torch.randn(5, 4)
+    ((w @ x) * g).sum().backward()
+    out["matmul_wx"] = {"outRows": 5, "inner": 6, "cols": 4, "w": flat(w), "x": flat(x), "dOut": flat(g), "dW": flat(w.grad),
+                        "dX": flat(x.grad)}
+
+    # Attention with RoPE, as the twin's Attention after qkv_proj: qkv [S, 3·hidden] viewed [S, 3·heads, D]
+    S, heads, hd = 6, 2, 4
+    hidden = heads * hd
+    qkv = leaf(S, 3 * hidden)
+    cos, sin = RotaryEmbedding(hd, S, 10000.0)()
+    q, k, v = qkv.view(1, S, 3 * heads, hd).split(heads, dim=2)
+    q, k = apply_rope(q, cos, sin), apply_rope(k, cos, sin)
+    att = F.scaled_dot_product_attention(*(t.transpose(1, 2) for t in (q, k, v)), is_causal=False).transpose(1, 2).reshape(S, hidden)
+    g = torch.randn(S, hidden)
+    (att * g).sum().backward()
+    out["attention_rope"] = {"seq": S, "heads": heads, "hidden": hidden, "theta": 10000.0, "qkv": flat(qkv), "dOut": flat(g),
+                             "dQkv": flat(qkv.grad)}
     return out
 
 

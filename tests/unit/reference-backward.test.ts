@@ -3,7 +3,11 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { bceWithLogits, embeddingBackward, linearBackward, rmsNormRowsBackward, stablemaxCrossEntropy, swigluRowsBackward } from '../../src/core/reference/backward';
+import {
+  applyRopeBackward, attentionBackward, bceWithLogits, embeddingBackward, linearBackward, matmulWXBackward, rmsNormRowsBackward, stablemaxCrossEntropy,
+  swigluRowsBackward,
+} from '../../src/core/reference/backward';
+import { applyRope, ropeTables } from '../../src/core/reference/ops';
 import { fixturesDir } from './reference-helpers';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -69,5 +73,25 @@ describe('CPU reference backward vs PyTorch autograd', () => {
     const d = new Float32Array(c.rows * c.dim);
     embeddingBackward(d, f32(c.dOut), Int32Array.from(c.ids), c.dim);
     close(d, c.dTable, 'dTable');
+  });
+
+  it('MLP-mixer token mixing (W·X): dW, dX', () => {
+    const c = fx.matmul_wx;
+    const dX = new Float32Array(c.inner * c.cols);
+    const dW = new Float32Array(c.outRows * c.inner);
+    matmulWXBackward(f32(c.dOut), f32(c.w), f32(c.x), c.outRows, c.inner, c.cols, { dX, dW });
+    close(dX, c.dX, 'dX');
+    close(dW, c.dW, 'dW');
+  });
+
+  it('attention with RoPE, the softmax recomputed: d(qkv) through both', () => {
+    const c = fx.attention_rope;
+    const rope = ropeTables(c.seq, c.hidden / c.heads, c.theta);
+    const rotated = f32(c.qkv);
+    applyRope(rotated, c.seq, c.hidden, c.heads, rope); // the forward's RoPE on Q and K: attention's input
+    const dQkv = new Float32Array(c.seq * 3 * c.hidden);
+    attentionBackward(dQkv, f32(c.dOut), rotated, c.seq, c.hidden, c.heads);
+    applyRopeBackward(dQkv, c.seq, c.hidden, c.heads, rope);
+    close(dQkv, c.dQkv, 'dQkv');
   });
 });

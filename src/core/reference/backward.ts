@@ -140,3 +140,106 @@ export function embeddingBackward(dTable: Float32Array, dOut: Float32Array, ids:
     for (let c = 0; c < dim; c++) dTable[t + c] += scale * dOut[o + c];
   }
 }
+
+/**
+ * Backward of `matmulWX` (out = W·X: the MLP-mixer's token mixing, W [outRows][inner], X [inner][cols]):
+ * dX = Wᵀ·dOut (written, when given), dW += dOut·Xᵀ.
+ */
+export function matmulWXBackward(
+  dOut: Float32Array,
+  w: Float32Array,
+  x: Float32Array,
+  outRows: number,
+  inner: number,
+  cols: number,
+  grads: { dX?: Float32Array; dW: Float32Array },
+): void {
+  const { dX, dW } = grads;
+  if (dX)
+    for (let k = 0; k < inner; k++)
+      for (let c = 0; c < cols; c++) {
+        let acc = 0;
+        for (let n = 0; n < outRows; n++) acc += w[n * inner + k] * dOut[n * cols + c];
+        dX[k * cols + c] = acc;
+      }
+  for (let n = 0; n < outRows; n++)
+    for (let k = 0; k < inner; k++) {
+      let acc = 0;
+      for (let c = 0; c < cols; c++) acc += dOut[n * cols + c] * x[k * cols + c];
+      dW[n * inner + k] += acc;
+    }
+}
+
+/**
+ * Backward of `applyRope`, in place on the Q and K heads of d(qkv) [S][3·hidden]: the transpose of the rotation,
+ * dx₁ = dy₁·cos + dy₂·sin and dx₂ = dy₂·cos − dy₁·sin. V heads pass through.
+ */
+export function applyRopeBackward(dQkv: Float32Array, seqTotal: number, hidden: number, numHeads: number, rope: { cos: Float32Array; sin: Float32Array }): void {
+  const hd = hidden / numHeads;
+  const half = hd / 2;
+  const stride = 3 * hidden;
+  for (let p = 0; p < seqTotal; p++) {
+    const to = p * hd;
+    for (let head = 0; head < 2 * numHeads; head++) {
+      const o = p * stride + head * hd;
+      for (let i = 0; i < half; i++) {
+        const d1 = dQkv[o + i];
+        const d2 = dQkv[o + half + i];
+        dQkv[o + i] = d1 * rope.cos[to + i] + d2 * rope.sin[to + half + i];
+        dQkv[o + half + i] = d2 * rope.cos[to + half + i] - d1 * rope.sin[to + i];
+      }
+    }
+  }
+}
+
+/**
+ * Backward of `attention` (per head P = softmax(Q·Kᵀ/√d), out = P·V), writing d(qkv) [S][3·hidden] from dOut
+ * [S][hidden]. P is recomputed from Q and K, one head at a time (nothing of the forward is kept):
+ * dV = Pᵀ·dO, dP = dO·Vᵀ, dS = P ⊙ (dP − rowsum(dP ⊙ P)), dQ = dS·K/√d, dK = dSᵀ·Q/√d.
+ */
+export function attentionBackward(dQkv: Float32Array, dOut: Float32Array, qkv: Float32Array, seqTotal: number, hidden: number, numHeads: number): void {
+  const S = seqTotal;
+  const hd = hidden / numHeads;
+  const stride = 3 * hidden;
+  const scale = 1 / Math.sqrt(hd);
+  const P = new Float64Array(S * S);
+  const dP = new Float64Array(S);
+  for (let head = 0; head < numHeads; head++) {
+    const q = (p: number, c: number) => qkv[p * stride + head * hd + c];
+    const k = (p: number, c: number) => qkv[p * stride + hidden + head * hd + c];
+    const v = (p: number, c: number) => qkv[p * stride + 2 * hidden + head * hd + c];
+    const dO = (p: number, c: number) => dOut[p * hidden + head * hd + c];
+    for (let i = 0; i < S; i++) {
+      let max = -Infinity;
+      for (let j = 0; j < S; j++) {
+        let s = 0;
+        for (let c = 0; c < hd; c++) s += q(i, c) * k(j, c);
+        P[i * S + j] = s * scale;
+        if (P[i * S + j] > max) max = P[i * S + j];
+      }
+      let sum = 0;
+      for (let j = 0; j < S; j++) sum += P[i * S + j] = Math.exp(P[i * S + j] - max);
+      for (let j = 0; j < S; j++) P[i * S + j] /= sum;
+    }
+    const base = (p: number, part: number) => p * stride + part * hidden + head * hd;
+    for (let p = 0; p < S; p++) for (let c = 0; c < hd; c++) dQkv[base(p, 0) + c] = dQkv[base(p, 1) + c] = dQkv[base(p, 2) + c] = 0;
+    for (let i = 0; i < S; i++) {
+      let rowDot = 0;
+      for (let j = 0; j < S; j++) {
+        let d = 0;
+        for (let c = 0; c < hd; c++) d += dO(i, c) * v(j, c);
+        dP[j] = d;
+        rowDot += d * P[i * S + j];
+      }
+      for (let j = 0; j < S; j++) {
+        const pij = P[i * S + j];
+        const dS = pij * (dP[j] - rowDot) * scale;
+        for (let c = 0; c < hd; c++) {
+          dQkv[base(i, 0) + c] += dS * k(j, c);
+          dQkv[base(j, 1) + c] += dS * q(i, c);
+          dQkv[base(j, 2) + c] += pij * dO(i, c);
+        }
+      }
+    }
+  }
+}
