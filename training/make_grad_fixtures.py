@@ -24,7 +24,8 @@ OUT = REPO / "tests" / "fixtures" / "grad-ops.json"
 
 
 def flat(t: torch.Tensor) -> list[float]:
-    return [float(v) for v in t.detach().reshape(-1).tolist()]
+    """Values to 8 significant digits: float32 holds ~7, and the tests compare at 1e-4."""
+    return [float(f"{v:.8g}") for v in t.detach().reshape(-1).tolist()]
 
 
 def leaf(*shape: int, scale: float = 1.0) -> torch.Tensor:
@@ -105,9 +106,46 @@ def cases() -> dict:
     return out
 
 
+NETWORKS = {
+    # A Sudoku-shaped MLP-mixer and a maze-shaped attention model with RoPE, both tiny (seq_len 16 + prefix 4).
+    "mlp": dict(task="sudoku", hidden_size=16, num_heads=2, L_cycles=2, H_cycles=2, seq_len=16, vocab_size=11,
+                mlp_t=True, pos_encodings="none", puzzle_emb_len=4, expansion=2),
+    "att": dict(task="maze", hidden_size=16, num_heads=2, L_cycles=2, H_cycles=2, seq_len=16, vocab_size=6,
+                mlp_t=False, pos_encodings="rope", puzzle_emb_len=4, expansion=2),
+}
+
+
+def network_case(name: str) -> tuple[dict, "torch.nn.Module", "TrmConfig"]:
+    """One network call (L_level) of a tiny random model on one puzzle: its weights (returned to save as an app
+    file), the call's inputs, the gradient fed to its output, and autograd's gradients of inputs and weights."""
+    from trm import ACTLossHead, TrmConfig
+
+    torch.manual_seed(1)
+    cfg = TrmConfig(**NETWORKS[name])
+    head = ACTLossHead.from_config(cfg)
+    inner = head.model.inner
+    S, H = cfg.seq_total, cfg.hidden_size
+    state, injection = leaf(1, S, H), leaf(1, S, H)
+    cos_sin = inner.rotary_emb() if cfg.pos_encodings == "rope" else None
+    g = torch.randn(1, S, H)
+    (inner.L_level(state, injection, cos_sin) * g).sum().backward()
+    grads = {k: flat(p.grad) for k, p in inner.L_level.named_parameters()}
+    case = {"state": flat(state), "injection": flat(injection), "dOut": flat(g), "dState": flat(state.grad),
+            "dInjection": flat(injection.grad), "grads": {f"L_level.{k}": v for k, v in grads.items()}}
+    return case, head, cfg
+
+
 def main() -> None:
+    from trm.checkpoint import save_app
+
     OUT.write_text(json.dumps(cases(), indent=None, separators=(",", ":")) + "\n")
     print(f"wrote {OUT.relative_to(REPO)} ({OUT.stat().st_size} bytes)")
+    for name in NETWORKS:
+        case, head, cfg = network_case(name)
+        base = OUT.parent / f"grad-net-{name}"
+        save_app(f"{base}.safetensors", head, cfg)
+        Path(f"{base}.json").write_text(json.dumps(case, separators=(",", ":")) + "\n")
+        print(f"wrote {base.relative_to(REPO)}.safetensors and .json")
 
 
 if __name__ == "__main__":

@@ -7,7 +7,9 @@ import {
   applyRopeBackward, attentionBackward, bceWithLogits, embeddingBackward, linearBackward, matmulWXBackward, rmsNormRowsBackward, stablemaxCrossEntropy,
   swigluRowsBackward,
 } from '../../src/core/reference/backward';
+import { NetworkGrad, zeroGrads } from '../../src/core/reference/network-grad';
 import { applyRope, ropeTables } from '../../src/core/reference/ops';
+import { loadAppModel } from '../../src/core/weights/app-format';
 import { fixturesDir } from './reference-helpers';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -94,4 +96,23 @@ describe('CPU reference backward vs PyTorch autograd', () => {
     applyRopeBackward(dQkv, c.seq, c.hidden, c.heads, rope);
     close(dQkv, c.dQkv, 'dQkv');
   });
+});
+
+describe('one network call (L_level) vs PyTorch autograd on the twin', () => {
+  for (const name of ['mlp', 'att'] as const) {
+    it(`${name === 'mlp' ? 'MLP-mixer' : 'attention + RoPE'}: gradients of state, injection and every weight`, async () => {
+      const bundle = await loadAppModel(new Uint8Array(readFileSync(path.join(fixturesDir, `grad-net-${name}.safetensors`))));
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any
+      const c = JSON.parse(readFileSync(path.join(fixturesDir, `grad-net-${name}.json`), 'utf8')) as Record<string, any>;
+      const net = new NetworkGrad(bundle);
+      const tape = net.forward(f32(c.state), f32(c.injection));
+      const grads = zeroGrads(bundle);
+      const dIn = net.backward(tape, f32(c.dOut), grads);
+      close(dIn, c.dState, 'dState');
+      close(dIn, c.dInjection, 'dInjection');
+      const names = Object.keys(c.grads);
+      expect(names.length).toBeGreaterThanOrEqual(8);
+      for (const k of names) close(grads[k], c.grads[k], k);
+    });
+  }
 });
