@@ -135,6 +135,50 @@ def network_case(name: str) -> tuple[dict, "torch.nn.Module", "TrmConfig"]:
     return case, head, cfg
 
 
+def step_case(name: str) -> tuple[dict, "torch.nn.Module", "TrmConfig"]:
+    """One ACT step of a tiny random model on a batch of 2 from a given carry: the official loss (stablemax CE
+    per example over its labelled cells + 0.5·BCE(q_halt, exact)) and autograd's gradients of every weight and
+    of the batch's puzzle-embedding rows. The q head and the puzzle table get random values (a fresh model's are
+    zero), so that every path carries a gradient."""
+    from trm import ACTLossHead, TrmConfig
+    from trm.model import InnerCarry
+
+    torch.manual_seed(2)
+    cfg = TrmConfig(**NETWORKS[name], num_puzzle_identifiers=3)
+    head = ACTLossHead.from_config(cfg)
+    inner = head.model.inner
+    with torch.no_grad():
+        inner.q_head.weight.normal_(0, 0.3)
+        inner.q_head.bias.normal_(0, 1)
+        inner.puzzle_emb.weights.normal_(0, 0.5)
+    head.train()
+    B, S, H, L = 2, cfg.seq_total, cfg.hidden_size, cfg.seq_len
+    tokens = torch.randint(1, cfg.vocab_size, (B, L), dtype=torch.int32)
+    labels = torch.randint(1, cfg.vocab_size, (B, L))
+    labels[0, :3] = IGNORE_LABEL_ID
+    labels[1, 5] = IGNORE_LABEL_ID
+    pids = torch.tensor([2, 0], dtype=torch.int32)
+    z_H, z_L = torch.randn(B, S, H), torch.randn(B, S, H)
+    new_carry, logits, (q_halt, _) = inner(InnerCarry(z_H, z_L), {"inputs": tokens, "puzzle_identifiers": pids})
+    valid = labels != IGNORE_LABEL_ID
+    counts = valid.sum(-1)
+    divisor = counts.clamp_min(1).unsqueeze(-1)
+    seq_correct = ((valid & (logits.argmax(-1) == labels)).sum(-1) == counts)
+    lm_loss = (stablemax_cross_entropy(logits, labels, valid) / divisor).sum()
+    q_halt_loss = F.binary_cross_entropy_with_logits(q_halt, seq_correct.to(q_halt.dtype), reduction="sum")
+    loss = lm_loss + 0.5 * q_halt_loss
+    loss.backward()
+    grads = {k: flat(p.grad) for k, p in inner.named_parameters() if p.grad is not None}
+    rows = torch.zeros_like(inner.puzzle_emb.weights)
+    rows.index_add_(0, inner.puzzle_emb.local_ids.long(), inner.puzzle_emb.local_weights.grad)
+    grads["puzzle_emb.weights"] = flat(rows)
+    case = {"tokens": [int(v) for v in tokens.reshape(-1)], "labels": [int(v) for v in labels.reshape(-1)],
+            "puzzleIds": [int(v) for v in pids], "zH": flat(z_H), "zL": flat(z_L), "loss": float(loss.detach()),
+            "lmLoss": float(lm_loss.detach()), "qHaltLoss": float(q_halt_loss.detach()), "exact": int(seq_correct.sum()),
+            "newZH": flat(new_carry.z_H), "newZL": flat(new_carry.z_L), "grads": grads}
+    return case, head, cfg
+
+
 def main() -> None:
     from trm.checkpoint import save_app
 
@@ -143,6 +187,11 @@ def main() -> None:
     for name in NETWORKS:
         case, head, cfg = network_case(name)
         base = OUT.parent / f"grad-net-{name}"
+        save_app(f"{base}.safetensors", head, cfg)
+        Path(f"{base}.json").write_text(json.dumps(case, separators=(",", ":")) + "\n")
+        print(f"wrote {base.relative_to(REPO)}.safetensors and .json")
+        case, head, cfg = step_case(name)
+        base = OUT.parent / f"grad-step-{name}"
         save_app(f"{base}.safetensors", head, cfg)
         Path(f"{base}.json").write_text(json.dumps(case, separators=(",", ":")) + "\n")
         print(f"wrote {base.relative_to(REPO)}.safetensors and .json")

@@ -35,3 +35,17 @@ def test_network_grad_fixtures_match_a_fresh_run():
         assert flat_fresh.keys() == flat_stored.keys()
         for key, value in flat_fresh.items():
             np.testing.assert_allclose(np.array(value), np.array(flat_stored[key]), rtol=1e-4, atol=1e-6, err_msg=f"{name}.{key}")
+
+
+def test_train_step_grad_fixtures_match_a_fresh_run():
+    import make_grad_fixtures
+
+    for name in make_grad_fixtures.NETWORKS:
+        fresh, _, _ = make_grad_fixtures.step_case(name)
+        stored = json.loads((FIXTURES / f"grad-step-{name}.json").read_text())
+        flat_fresh = {**{k: v for k, v in fresh.items() if k != "grads"}, **fresh["grads"]}
+        flat_stored = {**{k: v for k, v in stored.items() if k != "grads"}, **stored["grads"]}
+        assert flat_fresh.keys() == flat_stored.keys()
+        for key, value in flat_fresh.items():
+            np.testing.assert_allclose(np.array(value, float), np.array(flat_stored[key], float), rtol=1e-4, atol=1e-6,
+                                       err_msg=f"{name}.{key}")
