@@ -179,11 +179,48 @@ def step_case(name: str) -> tuple[dict, "torch.nn.Module", "TrmConfig"]:
     return case, head, cfg
 
 
+def optimizer_case() -> dict:
+    """Two optimizer steps of the official recipe on the MLP step case's gradients (divided by the batch, as the
+    trainer's backward of loss / global_batch gives them): AdamATan2 on the weights, SignSGD on the batch's
+    puzzle rows, then the EMA. The parameters before and after, by name."""
+    from trainer.optim import AdamATan2, lr_at
+
+    case, head, _ = step_case("mlp")
+    inner = head.model.inner
+    params = {k: p for k, p in inner.named_parameters()}
+    before = {k: flat(p) for k, p in params.items()}
+    table_before = inner.puzzle_emb.weights.detach().clone()
+    lr, wd, emb_lr, emb_wd, ema_rate, B = 1e-3, 0.1, 1e-2, 0.1, 0.9, 2
+    opt = AdamATan2(params.values(), lr=lr, weight_decay=wd)
+    shadow = {k: p.detach().clone() for k, p in params.items()}
+    ids = torch.tensor(case["puzzleIds"]).long()
+    for _ in range(2):
+        for k, p in params.items():
+            p.grad = torch.tensor(case["grads"][k]).view_as(p) / B
+        opt.step()
+        rows = torch.tensor(case["grads"]["puzzle_emb.weights"]).view_as(inner.puzzle_emb.weights) / B
+        with torch.no_grad():
+            for i in ids.unique():
+                w = inner.puzzle_emb.weights[i]
+                inner.puzzle_emb.weights[i] = w * (1 - emb_lr * emb_wd) - emb_lr * torch.sign(rows[i])
+            for k, p in params.items():
+                shadow[k].lerp_(p.detach(), 1 - ema_rate)
+    keep = [k for k, p in params.items() if p.numel() <= 5000]  # an elementwise update: the small tensors suffice
+    return {"lr": lr, "weightDecay": wd, "embLr": emb_lr, "embWeightDecay": emb_wd, "emaRate": ema_rate, "batch": B, "steps": 2,
+            "before": {k: before[k] for k in keep}, "after": {k: flat(params[k]) for k in keep},
+            "ema": {k: flat(shadow[k]) for k in keep},
+            "tableBefore": flat(table_before), "tableAfter": flat(inner.puzzle_emb.weights),
+            "lrAt": [lr_at(s, 1.0, 10, 100, 0.1) for s in (0, 5, 10, 55, 100, 150)]}
+
+
 def main() -> None:
     from trm.checkpoint import save_app
 
     OUT.write_text(json.dumps(cases(), indent=None, separators=(",", ":")) + "\n")
     print(f"wrote {OUT.relative_to(REPO)} ({OUT.stat().st_size} bytes)")
+    opt = OUT.parent / "grad-optimizer.json"
+    opt.write_text(json.dumps(optimizer_case(), separators=(",", ":")) + "\n")
+    print(f"wrote {opt.relative_to(REPO)}")
     for name in NETWORKS:
         case, head, cfg = network_case(name)
         base = OUT.parent / f"grad-net-{name}"

@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { AdamATan2, emaUpdate, lrAt, signSgdRows } from '../../src/core/reference/optimizer';
 import { stepLossAndGrads } from '../../src/core/reference/train-step';
 import { loadAppModel } from '../../src/core/weights/app-format';
 import { fixturesDir } from './reference-helpers';
@@ -38,4 +39,31 @@ describe('one training step of the CPU reference vs the PyTorch twin', () => {
       for (const k of names) close(r.grads[k], c.grads[k], k);
     });
   }
+});
+
+describe('the official updates vs training/trainer/optim.py', () => {
+  it('two AdamATan2 steps, SignSGD on the puzzle rows, the EMA, and the learning-rate schedule', () => {
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    const o = JSON.parse(readFileSync(path.join(fixturesDir, 'grad-optimizer.json'), 'utf8')) as Record<string, any>;
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    const step = JSON.parse(readFileSync(path.join(fixturesDir, 'grad-step-mlp.json'), 'utf8')) as Record<string, any>;
+    const names = Object.keys(o.before);
+    const params = Object.fromEntries(names.map((k) => [k, Float32Array.from(o.before[k] as number[])]));
+    const grads = Object.fromEntries(names.map((k) => [k, Float32Array.from((step.grads[k] as number[]).map((g) => g / o.batch))]));
+    const shadow = Object.fromEntries(names.map((k) => [k, Float32Array.from(o.before[k] as number[])]));
+    const table = Float32Array.from(o.tableBefore as number[]);
+    const tableGrad = Float32Array.from((step.grads['puzzle_emb.weights'] as number[]).map((g) => g / o.batch));
+    const adam = new AdamATan2();
+    for (let s = 0; s < o.steps; s++) {
+      adam.step(params, grads, o.lr, o.weightDecay);
+      signSgdRows(table, tableGrad, step.puzzleIds, table.length / 3, o.embLr, o.embWeightDecay);
+      emaUpdate(shadow, params, o.emaRate);
+    }
+    for (const k of names) {
+      close(params[k], o.after[k], `${k} after`);
+      close(shadow[k], o.ema[k], `${k} EMA`);
+    }
+    close(table, o.tableAfter, 'puzzle rows');
+    expect([0, 5, 10, 55, 100, 150].map((s) => lrAt(s, 1, 10, 100, 0.1))).toEqual(o.lrAt.map((v: number) => expect.closeTo(v, 12)));
+  });
 });

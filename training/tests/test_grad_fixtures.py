@@ -49,3 +49,15 @@ def test_train_step_grad_fixtures_match_a_fresh_run():
         for key, value in flat_fresh.items():
             np.testing.assert_allclose(np.array(value, float), np.array(flat_stored[key], float), rtol=1e-4, atol=1e-6,
                                        err_msg=f"{name}.{key}")
+
+
+def test_optimizer_fixture_matches_a_fresh_run():
+    import make_grad_fixtures
+
+    fresh = make_grad_fixtures.optimizer_case()
+    stored = json.loads((FIXTURES / "grad-optimizer.json").read_text())
+    for part in ("before", "after", "ema"):
+        assert fresh[part].keys() == stored[part].keys()
+        for key in fresh[part]:
+            np.testing.assert_allclose(fresh[part][key], stored[part][key], rtol=1e-4, atol=1e-6, err_msg=f"{part}.{key}")
+    np.testing.assert_allclose(fresh["tableAfter"], stored["tableAfter"], rtol=1e-4, atol=1e-6)
