@@ -213,11 +213,63 @@ def optimizer_case() -> dict:
             "lrAt": [lr_at(s, 1.0, 10, 100, 0.1) for s in (0, 5, 10, 55, 100, 150)]}
 
 
+TRAIN_STEPS = 50
+
+
+def trainer_case() -> tuple[dict, "torch.nn.Module", "TrmConfig"]:
+    """50 steps of the official loop (training/trainer/loop.py's train_step) on one fixed batch of 4 copy-the-input
+    puzzles with the tiny MLP-mixer: ACT carry, halting (no exploration, so that no random draw is involved),
+    loss / batch backward, AdamATan2 with warm-up then cosine, SignSGD on the puzzle rows, EMA. The model before
+    training is returned to save; the loss terms and exact count of every step are the reference curve."""
+    from trainer.ema import EMA
+    from trainer.optim import AdamATan2, lr_at, sign_sgd_embedding_step
+    from trm import ACTLossHead, TrmConfig
+
+    torch.manual_seed(3)
+    cfg = TrmConfig(**{**NETWORKS["mlp"], "halt_max_steps": 4, "halt_exploration_prob": 0.0}, num_puzzle_identifiers=3)
+    head = ACTLossHead.from_config(cfg)
+    initial = ACTLossHead.from_config(cfg)
+    initial.load_state_dict(head.state_dict())
+    head.train()
+    B, L = 4, cfg.seq_len
+    tokens = torch.randint(1, cfg.vocab_size, (B, L), dtype=torch.int32)
+    labels = tokens.long().clone()
+    labels[:, :2] = IGNORE_LABEL_ID
+    pids = torch.tensor([1, 2, 1, 0], dtype=torch.int32)
+    batch = {"inputs": tokens, "labels": labels, "puzzle_identifiers": pids}
+    lr, wd, emb_lr, emb_wd, warmup, min_ratio = 3e-4, 0.1, 1e-3, 0.1, 5, 0.3
+    opt = AdamATan2([p for p in head.parameters() if p.requires_grad], lr=lr, weight_decay=wd)
+    ema = EMA(head, 0.9)
+    carry = head.initial_carry(batch)
+    curve = []
+    for step in range(TRAIN_STEPS):
+        carry, loss, metrics, _, _ = head(carry, batch)
+        (loss / B).backward()
+        factor = lr_at(step, 1.0, warmup, TRAIN_STEPS, min_ratio)
+        for g in opt.param_groups:
+            g["lr"] = lr * factor
+        opt.step()
+        opt.zero_grad(set_to_none=True)
+        sign_sgd_embedding_step(head.model.puzzle_emb, emb_lr * factor, emb_wd)
+        ema.update(head)
+        curve.append({"loss": float(loss.detach()), "lmLoss": float(metrics["lm_loss"]), "qHaltLoss": float(metrics["q_halt_loss"]),
+                      "halted": int(carry.halted.sum())})
+    case = {"tokens": [int(v) for v in tokens.reshape(-1)], "labels": [int(v) for v in labels.reshape(-1)],
+            "puzzleIds": [int(v) for v in pids], "options": {"lr": lr, "weightDecay": wd, "puzzleEmbLr": emb_lr,
+            "puzzleEmbWeightDecay": emb_wd, "emaRate": 0.9, "warmupSteps": warmup, "minRatio": min_ratio,
+            "totalSteps": TRAIN_STEPS, "explorationProb": 0.0}, "curve": curve}
+    return case, initial, cfg
+
+
 def main() -> None:
     from trm.checkpoint import save_app
 
     OUT.write_text(json.dumps(cases(), indent=None, separators=(",", ":")) + "\n")
     print(f"wrote {OUT.relative_to(REPO)} ({OUT.stat().st_size} bytes)")
+    case, initial, cfg = trainer_case()
+    save_app(OUT.parent / "grad-train-mlp.safetensors", initial, cfg)
+    (OUT.parent / "grad-train-mlp.json").write_text(json.dumps(case, separators=(",", ":")) + "\n")
+    print("wrote tests/fixtures/grad-train-mlp.safetensors and .json")
     opt = OUT.parent / "grad-optimizer.json"
     opt.write_text(json.dumps(optimizer_case(), separators=(",", ":")) + "\n")
     print(f"wrote {opt.relative_to(REPO)}")

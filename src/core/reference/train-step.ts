@@ -34,6 +34,8 @@ export interface StepLoss {
   grads: Grads;
   /** The carry after this step (the trainer's next step starts from it). */
   carry: TrainCarry;
+  /** [B] q_halt logits (the ACT wrapper halts a row when it is > 0). */
+  qHalt: Float32Array;
 }
 
 export function stepLossAndGrads(bundle: ModelBundle, batch: TrainBatch, carry: TrainCarry): StepLoss {
@@ -47,7 +49,9 @@ export function stepLossAndGrads(bundle: ModelBundle, batch: TrainBatch, carry: 
   const net = new NetworkGrad(bundle);
   const grads = zeroGrads(bundle);
   const w = (k: string) => bundle.tensors[k].data;
-  const out: StepLoss = { loss: 0, lmLoss: 0, qHaltLoss: 0, exact: 0, grads, carry: { zH: new Float32Array(B * S * H), zL: new Float32Array(B * S * H) } };
+  const out: StepLoss = {
+    loss: 0, lmLoss: 0, qHaltLoss: 0, exact: 0, grads, carry: { zH: new Float32Array(B * S * H), zL: new Float32Array(B * S * H) }, qHalt: new Float32Array(B),
+  };
   const embedScale = Math.sqrt(H);
   const n = S * H;
 
@@ -80,6 +84,7 @@ export function stepLossAndGrads(bundle: ModelBundle, batch: TrainBatch, carry: 
     linear(logits, zH.subarray(P * H), w('lm_head.weight'), L, H, V);
     const q = new Float32Array(2);
     linear(q, zH.subarray(0, H), w('q_head.weight'), 1, H, 2, w('q_head.bias'));
+    out.qHalt[b] = q[0];
     const labels = batch.labels.subarray(b * L, (b + 1) * L);
     let count = 0;
     let correct = 0;
