@@ -1,24 +1,11 @@
 import { test, expect, type Page } from '@playwright/test';
-import { loadFixture, openApp, watchConsole } from './helpers';
+import { loadFixture, openApp, solveFirstSteps, watchConsole } from './helpers';
 
 const EASY = '53..7....6..195....98....6.8...6...34..8.3..17...2...6.6....28....419..5....8..79';
 const STEPS = 6;
 
-/** Solves on WebGPU (one try), stops after STEPS steps, and reads the mean confidence of every step. */
-async function solveAndRead(page: Page) {
-  await page.getByRole('button', { name: 'Solve', exact: true }).click();
-  const progress = page.getByTestId('solve-progress');
-  await expect(progress).toContainText(new RegExp(`Step ([${STEPS}-9]|1\\d) of 16|Done`), { timeout: 300_000 });
-  await page.getByRole('button', { name: 'Cancel' }).click();
-  await expect(progress).toContainText(/Cancelled after step|Done/, { timeout: 60_000 });
-  const confidence: string[] = [];
-  for (let k = 1; k <= STEPS; k++) {
-    await page.getByRole('slider', { name: 'Supervision step' }).fill(String(k));
-    await expect(page.getByTestId('timeline-step')).toHaveText(`Step ${k} of 16`);
-    confidence.push((await page.getByTestId('mean-confidence').getAttribute('data-value')) ?? '');
-  }
-  return confidence;
-}
+/** The mean confidence of steps 1..STEPS of a solve on the engine chosen on screen. */
+const solveAndRead = async (page: Page) => (await solveFirstSteps(page, STEPS, 300_000)).confidence;
 
 test('a GPU device lost mid-solve: a new device takes over from the last carry, same answer as without the loss', async ({ page }, info) => {
   test.setTimeout(600_000); // SwiftShader emulates the GPU on the CPU: seconds per supervision step here

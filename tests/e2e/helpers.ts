@@ -43,3 +43,23 @@ export function canvasPixels(page: Page, testId: string) {
 export async function useCpuEngine(page: Page) {
   await page.getByRole('combobox', { name: 'Engine' }).selectOption('cpu');
 }
+
+/**
+ * Solves the puzzle on screen, cancels once `steps` steps have arrived, and reads the progress line and the mean
+ * confidence (its exact data-value) of steps 1..steps. Used to compare engines and interrupted solves.
+ */
+export async function solveFirstSteps(page: Page, steps: number, timeout = 240_000) {
+  await page.getByRole('button', { name: 'Solve', exact: true }).click();
+  const progress = page.getByTestId('solve-progress');
+  await expect(progress).toContainText(new RegExp(`Step ([${steps}-9]|1\\d) of 16|Done`), { timeout });
+  const engine = (await progress.textContent()) ?? '';
+  await page.getByRole('button', { name: 'Cancel' }).click();
+  await expect(progress).toContainText(/Cancelled after step|Done/, { timeout: 60_000 });
+  const confidence: string[] = [];
+  for (let k = 1; k <= steps; k++) {
+    await page.getByRole('slider', { name: 'Supervision step' }).fill(String(k));
+    await expect(page.getByTestId('timeline-step')).toHaveText(`Step ${k} of 16`);
+    confidence.push((await page.getByTestId('mean-confidence').getAttribute('data-value')) ?? '');
+  }
+  return { engine, confidence };
+}

@@ -1,24 +1,12 @@
 import { test, expect, type Page } from '@playwright/test';
-import { loadFixture, openApp, watchConsole } from './helpers';
+import { loadFixture, openApp, solveFirstSteps, watchConsole } from './helpers';
 
 const EASY = '53..7....6..195....98....6.8...6...34..8.3..17...2...6.6....28....419..5....8..79';
 const STEPS = 3;
 
-/** Solves, cancels once STEPS steps have arrived, and reads the mean confidence of steps 1..STEPS. */
 async function firstSteps(page: Page) {
-  await page.getByRole('button', { name: 'Solve', exact: true }).click();
-  const progress = page.getByTestId('solve-progress');
-  await expect(progress).toContainText(new RegExp(`Step ([${STEPS}-9]|1\\d) of 16|Done`), { timeout: 240_000 });
-  const engine = (await progress.textContent()) ?? '';
-  await page.getByRole('button', { name: 'Cancel' }).click();
-  await expect(progress).toContainText(/Cancelled after step|Done/, { timeout: 60_000 });
-  const confidence: number[] = [];
-  for (let k = 1; k <= STEPS; k++) {
-    await page.getByRole('slider', { name: 'Supervision step' }).fill(String(k));
-    await expect(page.getByTestId('timeline-step')).toHaveText(`Step ${k} of 16`);
-    confidence.push(Number(await page.getByTestId('mean-confidence').getAttribute('data-value')));
-  }
-  return { engine, confidence };
+  const r = await solveFirstSteps(page, STEPS);
+  return { engine: r.engine, confidence: r.confidence.map(Number) };
 }
 
 test('a solve through the worker on the WebGPU engine matches the CPU reference over the first steps', async ({ page }, info) => {

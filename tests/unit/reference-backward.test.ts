@@ -10,20 +10,13 @@ import {
 import { NetworkGrad, zeroGrads } from '../../src/core/reference/network-grad';
 import { applyRope, ropeTables } from '../../src/core/reference/ops';
 import { loadAppModel } from '../../src/core/weights/app-format';
-import { fixturesDir } from './reference-helpers';
+import { expectCloseToScale, fixturesDir } from './reference-helpers';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 const fx = JSON.parse(readFileSync(path.join(fixturesDir, 'grad-ops.json'), 'utf8')) as Record<string, any>;
 const f32 = (a: number[]) => Float32Array.from(a);
 
-/** Each value within 1e-4 of autograd's, relative to the largest magnitude of the tensor (so tiny values compare fairly). */
-function close(got: ArrayLike<number>, want: number[], what: string) {
-  expect(got.length, what).toBe(want.length);
-  const scale = Math.max(1e-6, ...want.map(Math.abs));
-  let worst = 0;
-  for (let i = 0; i < want.length; i++) worst = Math.max(worst, Math.abs(got[i] - want[i]) / scale);
-  expect(worst, `${what}: worst relative error`).toBeLessThan(1e-4);
-}
+const close = expectCloseToScale;
 
 describe('CPU reference backward vs PyTorch autograd', () => {
   it('linear: dX, dW, dB', () => {

@@ -170,3 +170,12 @@ export function expectStep(ours: StepTrace, ref: StoredStep, c: TrmConfig, logit
   expect(cmp.maxQDiff, `${where} max |q diff|`).toBeLessThanOrEqual(qTol);
   expect(cmp.predMismatches, `${where} preds`).toEqual([]);
 }
+
+/** Each value within `tol` of the reference, relative to the reference's largest magnitude (gradient fixtures). */
+export function expectCloseToScale(got: ArrayLike<number>, want: number[], what: string, tol = 1e-4) {
+  expect(got.length, what).toBe(want.length);
+  const scale = Math.max(1e-6, ...want.map(Math.abs));
+  let worst = 0;
+  for (let i = 0; i < want.length; i++) worst = Math.max(worst, Math.abs(got[i] - want[i]) / scale);
+  expect(worst, `${what}: worst relative error`).toBeLessThan(tol);
+}

@@ -8,15 +8,9 @@ import { CpuTrmTrainer } from '../../src/core/reference/cpu-trainer';
 import { AdamATan2, emaUpdate, lrAt, signSgdRows } from '../../src/core/reference/optimizer';
 import { stepLossAndGrads } from '../../src/core/reference/train-step';
 import { loadAppModel } from '../../src/core/weights/app-format';
-import { fixturesDir } from './reference-helpers';
+import { expectCloseToScale, fixturesDir } from './reference-helpers';
 
-function close(got: ArrayLike<number>, want: number[], what: string) {
-  expect(got.length, what).toBe(want.length);
-  const scale = Math.max(1e-6, ...want.map(Math.abs));
-  let worst = 0;
-  for (let i = 0; i < want.length; i++) worst = Math.max(worst, Math.abs(got[i] - want[i]) / scale);
-  expect(worst, `${what}: worst relative error`).toBeLessThan(1e-4);
-}
+const close = expectCloseToScale;
 
 describe('one training step of the CPU reference vs the PyTorch twin', () => {
   for (const name of ['mlp', 'att'] as const) {

@@ -24,17 +24,23 @@ def test_grad_fixture_matches_a_fresh_run():
                 assert value == stored[name][key] or abs(value - stored[name][key]) <= 1e-5 * abs(value), f"{name}.{key}"
 
 
+def _with_grads_flat(case: dict) -> dict:
+    return {**{k: v for k, v in case.items() if k != "grads"}, **case["grads"]}
+
+
+def _assert_cases_close(fresh: dict, stored: dict, what: str, rtol: float = 1e-4) -> None:
+    a, b = _with_grads_flat(fresh), _with_grads_flat(stored)
+    assert a.keys() == b.keys()
+    for key, value in a.items():
+        np.testing.assert_allclose(np.array(value, float), np.array(b[key], float), rtol=rtol, atol=1e-6, err_msg=f"{what}.{key}")
+
+
 def test_network_grad_fixtures_match_a_fresh_run():
     import make_grad_fixtures
 
     for name in make_grad_fixtures.NETWORKS:
         fresh, _, _ = make_grad_fixtures.network_case(name)
-        stored = json.loads((FIXTURES / f"grad-net-{name}.json").read_text())
-        flat_fresh = {**{k: v for k, v in fresh.items() if k != "grads"}, **fresh["grads"]}
-        flat_stored = {**{k: v for k, v in stored.items() if k != "grads"}, **stored["grads"]}
-        assert flat_fresh.keys() == flat_stored.keys()
-        for key, value in flat_fresh.items():
-            np.testing.assert_allclose(np.array(value), np.array(flat_stored[key]), rtol=1e-4, atol=1e-6, err_msg=f"{name}.{key}")
+        _assert_cases_close(fresh, json.loads((FIXTURES / f"grad-net-{name}.json").read_text()), name)
 
 
 def test_train_step_grad_fixtures_match_a_fresh_run():
@@ -42,13 +48,7 @@ def test_train_step_grad_fixtures_match_a_fresh_run():
 
     for name in make_grad_fixtures.NETWORKS:
         fresh, _, _ = make_grad_fixtures.step_case(name)
-        stored = json.loads((FIXTURES / f"grad-step-{name}.json").read_text())
-        flat_fresh = {**{k: v for k, v in fresh.items() if k != "grads"}, **fresh["grads"]}
-        flat_stored = {**{k: v for k, v in stored.items() if k != "grads"}, **stored["grads"]}
-        assert flat_fresh.keys() == flat_stored.keys()
-        for key, value in flat_fresh.items():
-            np.testing.assert_allclose(np.array(value, float), np.array(flat_stored[key], float), rtol=1e-4, atol=1e-6,
-                                       err_msg=f"{name}.{key}")
+        _assert_cases_close(fresh, json.loads((FIXTURES / f"grad-step-{name}.json").read_text()), name)
 
 
 def test_optimizer_fixture_matches_a_fresh_run():
