@@ -18,24 +18,37 @@ export function linearBackward(
   grads: { dX?: Float32Array; dW: Float32Array; dB?: Float32Array },
 ): void {
   const { dX, dW, dB } = grads;
-  if (dX)
-    for (let m = 0; m < rows; m++)
-      for (let k = 0; k < inDim; k++) {
-        let acc = 0;
-        for (let n = 0; n < outDim; n++) acc += dY[m * outDim + n] * w[n * inDim + k];
-        dX[m * inDim + k] = acc;
+  // Row-major loops with the innermost index contiguous in every array; sums kept in f64 rows.
+  if (dX) {
+    const acc = new Float64Array(inDim);
+    for (let m = 0; m < rows; m++) {
+      acc.fill(0);
+      for (let n = 0; n < outDim; n++) {
+        const g = dY[m * outDim + n];
+        if (g === 0) continue;
+        const wo = n * inDim;
+        for (let k = 0; k < inDim; k++) acc[k] += g * w[wo + k];
       }
-  for (let n = 0; n < outDim; n++)
-    for (let k = 0; k < inDim; k++) {
-      let acc = 0;
-      for (let m = 0; m < rows; m++) acc += dY[m * outDim + n] * x[m * inDim + k];
-      dW[n * inDim + k] += acc;
+      dX.set(acc, m * inDim);
     }
+  }
+  const acc = new Float64Array(inDim);
+  for (let n = 0; n < outDim; n++) {
+    acc.fill(0);
+    for (let m = 0; m < rows; m++) {
+      const g = dY[m * outDim + n];
+      if (g === 0) continue;
+      const xo = m * inDim;
+      for (let k = 0; k < inDim; k++) acc[k] += g * x[xo + k];
+    }
+    const wo = n * inDim;
+    for (let k = 0; k < inDim; k++) dW[wo + k] += acc[k];
+  }
   if (dB)
     for (let n = 0; n < outDim; n++) {
-      let acc = 0;
-      for (let m = 0; m < rows; m++) acc += dY[m * outDim + n];
-      dB[n] += acc;
+      let sum = 0;
+      for (let m = 0; m < rows; m++) sum += dY[m * outDim + n];
+      dB[n] += sum;
     }
 }
 
@@ -155,19 +168,30 @@ export function matmulWXBackward(
   grads: { dX?: Float32Array; dW: Float32Array },
 ): void {
   const { dX, dW } = grads;
-  if (dX)
-    for (let k = 0; k < inner; k++)
-      for (let c = 0; c < cols; c++) {
-        let acc = 0;
-        for (let n = 0; n < outRows; n++) acc += w[n * inner + k] * dOut[n * cols + c];
-        dX[k * cols + c] = acc;
+  if (dX) {
+    // dX[k][:] = Σ_n w[n][k]·dOut[n][:]
+    const acc = new Float64Array(inner * cols);
+    for (let n = 0; n < outRows; n++) {
+      const go = n * cols;
+      for (let k = 0; k < inner; k++) {
+        const a = w[n * inner + k];
+        if (a === 0) continue;
+        const ao = k * cols;
+        for (let c = 0; c < cols; c++) acc[ao + c] += a * dOut[go + c];
       }
-  for (let n = 0; n < outRows; n++)
-    for (let k = 0; k < inner; k++) {
-      let acc = 0;
-      for (let c = 0; c < cols; c++) acc += dOut[n * cols + c] * x[k * cols + c];
-      dW[n * inner + k] += acc;
     }
+    dX.set(acc);
+  }
+  // dW[n][k] += dOut[n][:]·x[k][:]
+  for (let n = 0; n < outRows; n++) {
+    const go = n * cols;
+    for (let k = 0; k < inner; k++) {
+      const xo = k * cols;
+      let sum = 0;
+      for (let c = 0; c < cols; c++) sum += dOut[go + c] * x[xo + c];
+      dW[n * inner + k] += sum;
+    }
+  }
 }
 
 /**
