@@ -122,7 +122,7 @@ export function cardWeakness(card: ModelCard | undefined): string | null {
 export function cardVerdict(card: ModelCard): string | null {
   const { rows, tries } = cardAccuracySummary(card);
   if (!rows.length) return null;
-  const pctOf = (v?: number) => (v === undefined ? '–' : `${Math.round(v * 100)}%`);
+  const pctOf = (v?: number) => (v === undefined ? '–' : `${+(v * 100).toFixed(1)}%`);
   const parts = rows.slice(0, 3).map((r) => `${r.split} ${pctOf(r.onePass)}${r.withTries !== undefined ? ` (${pctOf(r.withTries)} with ${tries ?? 'several'} tries)` : ''}`);
-  return `Exact answers: ${parts.join(', ')}${rows.length > 3 ? ', …' : ''}.`;
+  return `Exact answers: ${parts.join(', ')}${rows.length > 3 ? `, and ${rows.length - 3} more below` : ''}.`;
 }
