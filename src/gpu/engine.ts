@@ -358,7 +358,11 @@ export class WebGpuEngine implements TrmEngine {
     let next = first;
     const launch = () => {
       const slot = (next - first) % ring;
-      inflight.push({ step: next, slot, mapped: this.submitStep(next, slot, opts) });
+      const mapped = this.submitStep(next, slot, opts);
+      // Marked handled at once: after a device loss the steps behind the one awaited reject while this solve waits
+      // for the loss to be reported, before `finally` awaits them (an unhandled rejection would reach the page).
+      mapped.catch(() => undefined);
+      inflight.push({ step: next, slot, mapped });
       next++;
     };
     const stop = () => opts.signal?.aborted === true;
