@@ -134,6 +134,10 @@ export class SolverHost {
       const gpu: GpuFacts = msg.engine === 'cpu' ? { available: false, software: false, description: 'not asked' } : await this.deps.gpuFacts();
       let decision = chooseBackend(msg.engine, gpu, this.stepTimes.get(msg.modelId));
       if (decision.measure) {
+        this.send({
+          type: 'engine', requestId, kind: 'webgpu', views: 1,
+          notice: `Software GPU (${gpu.description}): timing one supervision step on it and on the CPU reference, once for this model, to solve on the faster.`,
+        });
         const times = await this.timeOneStep(msg, bundle);
         if (times) this.stepTimes.set(msg.modelId, times);
         decision = times ? chooseBackend(msg.engine, gpu, times) : { kind: 'cpu', measure: false };

@@ -177,7 +177,9 @@ describe('SolverHost', () => {
       });
     solve(2);
     await wait((m) => m.type === 'done' && m.requestId === 2);
-    const engine = messages.find((m) => m.type === 'engine' && m.requestId === 2) as Extract<FromWorker, { type: 'engine' }>;
+    const engines = messages.filter((m): m is Extract<FromWorker, { type: 'engine' }> => m.type === 'engine' && m.requestId === 2);
+    expect(engines[0].notice).toMatch(/timing one supervision step on it and on the CPU reference/); // said while it times
+    const engine = engines[engines.length - 1];
     expect(engine.kind).toBe('cpu');
     expect(engine.views).toBe(1); // the CPU reference's tries on auto
     expect(engine.notice).toMatch(/^Software GPU \(google \/ swiftshader\): one step took .* on it \(8 tries\) and .* on the CPU reference \(1 try\), so the CPU reference solves/);
