@@ -49,6 +49,7 @@ test('a weak model says so before a solve; a strong one does not', async ({ page
   await expect(page.getByTestId('model-card')).toContainText('sudoku', { timeout: 60_000 });
   await expect(page.getByTestId('weak-model')).toHaveCount(0);
   await expect(page.getByTestId('model-verdict')).toContainText(/Exact answers: held-out easy 100%/);
+  await expect(page.getByTestId('runs-not-kept')).toContainText('Solves are not kept across reloads');
   await page.getByRole('tab', { name: 'Maze' }).click();
   await expect(page.getByTestId('model-card')).toContainText('maze', { timeout: 60_000 });
   await expect(page.getByTestId('model-weak-badge')).toBeVisible();
