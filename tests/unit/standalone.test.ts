@@ -14,7 +14,7 @@ const tracked = execFileSync('git', ['ls-files', '-z'], { cwd: repoRoot, encodin
 const sibling = ['..', 'shared'].join('/');
 const outside = new RegExp(
   [
-    sibling.replace(/[./]/g, '\\$&'), // ../shared in a path or a comment
+    sibling.replace(/[./]/g, '\\$&'), // the sibling folder in a path or a comment
     String.raw`/\s*["']shared["']`, // Path(...).parent / "shared"
     String.raw`["']\.\.["']\s*,\s*["']shared["']`, // path.join('..', 'shared')
   ].join('|'),
