@@ -49,7 +49,7 @@ export function offlineApp(options: { modelsDir: string; swSource: string }): Pl
       });
     },
     closeBundle() {
-      if (process.env.VITEST || !outDir) return;
+      if (process.env.VITEST) return;
       // The shipped models are listed from their source folder: the plugin that copies them may not be done yet.
       const built = listFiles(outDir).filter((f) => f !== 'sw.js' && !f.startsWith('models/'));
       const models = listFiles(options.modelsDir).map((f) => `models/${f}`);
