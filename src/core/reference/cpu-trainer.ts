@@ -5,6 +5,7 @@
 import type { ModelBundle, Tensor } from '../bundle';
 import { derivedSizes } from '../config';
 import { AdamATan2, emaUpdate, lrAt, signSgdRows } from './optimizer';
+import { NetworkGrad } from './network-grad';
 import { stepLossAndGrads, type TrainBatch } from './train-step';
 
 export interface TrainerOptions {
@@ -42,6 +43,8 @@ export class CpuTrmTrainer {
   step = 0;
   private readonly model: ModelBundle;
   private readonly adam = new AdamATan2();
+  /** Built once (RoPE tables); it reads the weights the optimizer updates in place. */
+  private readonly net: NetworkGrad;
   private readonly ema?: Record<string, Float32Array>;
   private carry: { zH: Float32Array; zL: Float32Array; steps: Int32Array; halted: Uint8Array; data: TrainBatch } | null = null;
 
@@ -49,6 +52,7 @@ export class CpuTrmTrainer {
     const tensors: Record<string, Tensor> = {};
     for (const [k, t] of Object.entries(bundle.tensors)) tensors[k] = { shape: [...t.shape], data: t.data.slice() };
     this.model = { ...bundle, tensors };
+    this.net = new NetworkGrad(this.model);
     if (opts.emaRate > 0) this.ema = Object.fromEntries(this.trainable().map((k) => [k, tensors[k].data.slice()]));
   }
 
@@ -89,7 +93,7 @@ export class CpuTrmTrainer {
       carry.data.labels.set(batch.labels.subarray(b * L, (b + 1) * L), b * L);
       carry.data.puzzleIds[b] = batch.puzzleIds[b];
     }
-    const r = stepLossAndGrads(this.model, carry.data, carry);
+    const r = stepLossAndGrads(this.model, carry.data, carry, this.net);
     // Halting, as the ACT wrapper in training.
     const random = this.opts.random ?? Math.random;
     let halted = 0;

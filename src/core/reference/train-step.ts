@@ -38,7 +38,8 @@ export interface StepLoss {
   qHalt: Float32Array;
 }
 
-export function stepLossAndGrads(bundle: ModelBundle, batch: TrainBatch, carry: TrainCarry): StepLoss {
+/** `net`: a NetworkGrad over `bundle`, kept by a caller that runs many steps (it reads the weights live). */
+export function stepLossAndGrads(bundle: ModelBundle, batch: TrainBatch, carry: TrainCarry, net = new NetworkGrad(bundle)): StepLoss {
   const c = bundle.config;
   const { seqTotal: S } = derivedSizes(c);
   const H = c.hidden_size;
@@ -46,7 +47,6 @@ export function stepLossAndGrads(bundle: ModelBundle, batch: TrainBatch, carry: 
   const V = c.vocab_size;
   const P = c.puzzle_emb_len;
   const B = batch.puzzleIds.length;
-  const net = new NetworkGrad(bundle);
   const grads = zeroGrads(bundle);
   const w = (k: string) => bundle.tensors[k].data;
   const out: StepLoss = {
