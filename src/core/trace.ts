@@ -71,7 +71,7 @@ export interface SolveOptions {
 
 /** One interface, two implementations: the CPU reference (src/core/reference) and WebGPU (src/gpu). */
 export interface TrmEngine {
-  readonly kind: 'cpu' | 'webgpu';
+  readonly kind: 'cpu' | 'wasm' | 'webgpu';
   solve(input: SolveInput, options?: SolveOptions): Promise<Trace>;
   /** The carry after the last complete supervision step of the latest solve (resume point after a cancel or a lost device). */
   readonly lastCarry?: Carry | null;

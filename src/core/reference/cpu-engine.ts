@@ -5,6 +5,7 @@
 import { validateBundle, type ModelBundle } from '../bundle';
 import { EngineUsageError } from '../engine-errors';
 import type { Carry, SolveInput, SolveOptions, Trace, TrmEngine } from '../trace';
+import type { TrmNetwork } from './network';
 import { ReferenceRun, ReferenceTrm } from './trm';
 
 const TIME_SLICE_MS = 50;
@@ -13,13 +14,25 @@ function yieldToEventLoop(): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, 0));
 }
 
+/** A network the engine owns and releases with itself (the wasm engine's memory and threads). */
+export interface OwnedNetwork extends TrmNetwork {
+  dispose?(): void;
+}
+
+/**
+ * The recursion, heads and trace of the reference around a network: the TypeScript reference's own (kind
+ * 'cpu'), or the wasm kernels' (kind 'wasm', made by src/wasm/engine.ts).
+ */
 export class CpuEngine implements TrmEngine {
-  readonly kind = 'cpu' as const;
+  readonly kind: 'cpu' | 'wasm';
   private trm: ReferenceTrm | null;
   private run: ReferenceRun | null = null;
+  private readonly network?: OwnedNetwork;
 
-  constructor(bundle: ModelBundle) {
-    this.trm = new ReferenceTrm(validateBundle(bundle));
+  constructor(bundle: ModelBundle, network?: OwnedNetwork, kind: 'cpu' | 'wasm' = 'cpu') {
+    this.trm = new ReferenceTrm(validateBundle(bundle), network);
+    this.network = network;
+    this.kind = kind;
   }
 
   async solve(input: SolveInput, options: SolveOptions = {}): Promise<Trace> {
@@ -49,6 +62,7 @@ export class CpuEngine implements TrmEngine {
   }
 
   dispose(): void {
+    this.network?.dispose?.();
     this.trm = null;
     this.run = null;
   }

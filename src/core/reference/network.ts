@@ -35,7 +35,15 @@ function tensor(bundle: ModelBundle, key: string): Float32Array {
   return t.data;
 }
 
-export class ReferenceNetwork {
+/** One network call of a TRM (`L_level`), the only part an engine on the CPU needs to supply itself. */
+export interface TrmNetwork {
+  readonly config: TrmConfig;
+  readonly sizes: DerivedSizes;
+  /** state = blocks(state + injection), in place on `state` ([S][hidden] of one puzzle). */
+  call(state: Float32Array, injection: Float32Array): void;
+}
+
+export class ReferenceNetwork implements TrmNetwork {
   readonly config: TrmConfig;
   readonly sizes: DerivedSizes;
   private readonly layers: LayerWeights[];

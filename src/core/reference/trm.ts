@@ -5,20 +5,23 @@ import { EngineUsageError } from '../engine-errors';
 import type { ModelBundle } from '../bundle';
 import type { Carry, InnerTrace, SolveInput, SolveOptions, StepTrace, Trace } from '../trace';
 import { argmaxConfidence } from '../trace';
-import { ReferenceNetwork } from './network';
+import { ReferenceNetwork, type TrmNetwork } from './network';
 import { add, argmax, embedInput, linear, rms } from './ops';
 
-/** The model half of the reference: weights, the network and the heads. Reusable across solves. */
+/**
+ * The model half of the reference: weights, the network and the heads. Reusable across solves. The network is
+ * the TypeScript reference unless another implementation of the same calls is given (the wasm engine's).
+ */
 export class ReferenceTrm {
   readonly bundle: ModelBundle;
-  readonly network: ReferenceNetwork;
+  readonly network: TrmNetwork;
   /** Values per puzzle in z_H, z_L or x: (seq_len + puzzle_emb_len) · hidden. */
   readonly stateSize: number;
   private readonly logitScratch: Float32Array;
 
-  constructor(bundle: ModelBundle) {
+  constructor(bundle: ModelBundle, network?: TrmNetwork) {
     this.bundle = bundle;
-    this.network = new ReferenceNetwork(bundle);
+    this.network = network ?? new ReferenceNetwork(bundle);
     this.stateSize = this.network.sizes.seqTotal * bundle.config.hidden_size;
     this.logitScratch = new Float32Array(bundle.config.seq_len * bundle.config.vocab_size);
   }
