@@ -6,7 +6,7 @@ import { createReadStream, cpSync, existsSync, mkdirSync, statSync, writeFileSyn
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { offlineApp } from './src/offline/vite-plugin.ts';
+import { crossOriginIsolation, offlineApp } from './src/offline/vite-plugin.ts';
 
 const root = path.dirname(fileURLToPath(import.meta.url));
 const modelsDir = path.join(root, 'models');
@@ -62,7 +62,7 @@ function shippedModels(): Plugin {
 // - gpu:  the WebGPU engine in Node through npm `webgpu` (Dawn); scripts/test.sh sets the
 //         Vulkan driver variables before vitest starts (they must be in the real environment).
 export default defineConfig({
-  plugins: [react(), tailwindcss(), shippedModels(), offlineApp({ modelsDir, swSource: path.join(root, 'src/offline/sw.js') })],
+  plugins: [crossOriginIsolation(), react(), tailwindcss(), shippedModels(), offlineApp({ modelsDir, swSource: path.join(root, 'src/offline/sw.js') })],
   assetsInclude: ['**/*.wgsl'],
   worker: { format: 'es' },
   // TRM_NO_HMR=1 (e2e runs, screenshots): no hot reload, so edits elsewhere in the checkout never reload a test page.

@@ -1,13 +1,15 @@
-// `npm run solve -- --model <file> --task sudoku|maze|arc --puzzle <text or file> [--backend webgpu|cpu]
-//   [--steps 16] [--json] [--yaml all_config.yaml] [--puzzle-id N|name] [--early-halt] [--views N]`
+// `npm run solve -- --model <file> --task sudoku|maze|arc --puzzle <text or file> [--backend webgpu|wasm|cpu]
+//   [--threads N] [--steps 16] [--json] [--yaml all_config.yaml] [--puzzle-id N|name] [--early-halt] [--views N]`
 // Loads our safetensors (or an official `step_N` through the torch reader), encodes the puzzle with the task
-// codec, runs the TRM (WebGPU through Dawn in Node, or the CPU reference) and prints each supervision step's
+// codec, runs the TRM (WebGPU through Dawn in Node, the CPU engine in WebAssembly on --threads threads, default the
+// machine's cores, or the TypeScript CPU reference) and prints each supervision step's
 // answer and q_halt, then whether the final answer obeys the rules. --json prints the whole trace instead.
 // `--csv <file> [--limit N] [--batch 16]` (Sudoku) solves a whole CSV in batches and prints the accuracy the
 // way training/evaluate.py does, on the same rows. `--views N` (Sudoku) solves N test-time views of each puzzle
 // side by side and answers with the first that obeys the rules (src/core/tasks/sudoku-views.ts), as the app does;
 // for ARC it solves N augmented copies of the task (`--puzzle-id <task name>`) and answers by their vote.
 import { existsSync, readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { readFile, stat } from 'node:fs/promises';
 import path, { basename } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -23,9 +25,11 @@ import { makeTries, triesWanted } from '../src/worker/tries';
 import { loadAppModel } from '../src/core/weights/app-format';
 import { loadOfficialBundle, MAX_CONFIG_YAML_CHARS } from '../src/core/weights/torch';
 import { openFileSource } from '../src/core/weights/torch/node-source';
+import { createWasmEngine } from '../src/wasm/engine';
+import { spawnNodeThread } from '../src/wasm/threads-node';
 import { evaluateSudokuRows, readCsvText, reportJson, reportText, sampleRows } from './lib/solve-csv';
 
-const USAGE = 'usage: npm run solve -- --model <file> --task sudoku|maze|arc (--puzzle <text or file> | --csv <sudoku.csv> [--limit N] [--batch 16]) [--backend webgpu|cpu] [--steps 16] [--json] [--yaml all_config.yaml] [--puzzle-id N|name] [--early-halt] [--views N]';
+const USAGE = 'usage: npm run solve -- --model <file> --task sudoku|maze|arc (--puzzle <text or file> | --csv <sudoku.csv> [--limit N] [--batch 16]) [--backend webgpu|wasm|cpu] [--threads N] [--steps 16] [--json] [--yaml all_config.yaml] [--puzzle-id N|name] [--early-halt] [--views N]';
 
 interface Codec {
   /** The model's input; `seqLen` is the model's (a maze or ARC model's canvas side is its square root). */
@@ -118,8 +122,14 @@ async function loadModel(file: string, task: TaskKind, yamlFile: string | undefi
 // Dawn's instance must outlive the device (a collected instance aborts pending pipeline compiles).
 let dawn: GPU | undefined;
 
-async function makeEngine(backend: string, bundle: ModelBundle, batch = 1): Promise<{ engine: TrmEngine; device?: GPUDevice; label: string }> {
+const BACKENDS = ['webgpu', 'wasm', 'cpu'];
+
+async function makeEngine(backend: string, bundle: ModelBundle, batch = 1, threads = availableParallelism()): Promise<{ engine: TrmEngine; device?: GPUDevice; label: string }> {
   if (backend === 'cpu') return { engine: new CpuEngine(bundle), label: 'CPU reference' };
+  if (backend === 'wasm') {
+    const engine = await createWasmEngine(bundle, { threads, spawn: spawnNodeThread });
+    return { engine, label: `CPU (WebAssembly, ${engine.facts.threads} thread${engine.facts.threads > 1 ? 's' : ''})` };
+  }
   const { create, globals } = await import('webgpu');
   Object.assign(globalThis, globals);
   dawn = create([]) as unknown as GPU;
@@ -140,12 +150,12 @@ async function main(): Promise<void> {
       model: { type: 'string' }, task: { type: 'string' }, puzzle: { type: 'string' }, backend: { type: 'string', default: 'webgpu' },
       steps: { type: 'string' }, json: { type: 'boolean', default: false }, yaml: { type: 'string' }, 'puzzle-id': { type: 'string', default: '0' },
       'early-halt': { type: 'boolean', default: false }, csv: { type: 'string' }, limit: { type: 'string', default: '0' },
-      batch: { type: 'string', default: '16' }, views: { type: 'string', default: '1' },
+      batch: { type: 'string', default: '16' }, views: { type: 'string', default: '1' }, threads: { type: 'string' },
     },
   });
   const task = values.task as TaskKind;
   if (values.csv) return solveCsv(values as CsvArgs);
-  if (!values.model || !values.puzzle || !['sudoku', 'maze', 'arc'].includes(task) || !['webgpu', 'cpu'].includes(values.backend!)) {
+  if (!values.model || !values.puzzle || !['sudoku', 'maze', 'arc'].includes(task) || !BACKENDS.includes(values.backend!) || !threadsOk(values.threads)) {
     console.error(USAGE);
     process.exit(2);
   }
@@ -159,7 +169,7 @@ async function main(): Promise<void> {
   const tries = makeTries(bundle, tokens, Int32Array.of(puzzleId), triesWanted(bundle, puzzleId, wanted, true));
   const V = tries.count;
   if (V < wanted) console.error(`note: the model has ${V} ${V === 1 ? 'copy' : 'copies'} of this ARC task; voting with ${V}`);
-  const { engine, device, label } = await makeEngine(values.backend!, bundle, V);
+  const { engine, device, label } = await makeEngine(values.backend!, bundle, V, threadsArg(values.threads));
   const steps = values.steps ? Number(values.steps) : bundle.config.halt_max_steps;
   const t0 = performance.now();
   const describeTries = (v: ViewsOfStep) =>
@@ -206,14 +216,23 @@ function puzzleIdArg(text: string | undefined): string {
 
 interface CsvArgs {
   model?: string; task?: string; csv: string; backend: string; steps?: string; json: boolean; yaml?: string;
-  'puzzle-id': string; limit: string; batch: string; views: string;
+  'puzzle-id': string; limit: string; batch: string; views: string; threads?: string;
+}
+
+/** --threads: a positive integer (the wasm engine's threads; default: the machine's cores). */
+function threadsOk(v: string | undefined): boolean {
+  return v === undefined || (Number.isInteger(Number(v)) && Number(v) >= 1);
+}
+
+function threadsArg(v: string | undefined): number {
+  return v === undefined ? availableParallelism() : Number(v);
 }
 
 async function solveCsv(a: CsvArgs): Promise<void> {
   const limit = Number(a.limit);
   const batchWanted = Number(a.batch);
-  if (!a.model || a.task !== 'sudoku' || !['webgpu', 'cpu'].includes(a.backend) || !(Number.isInteger(limit) && limit >= 0) || !(Number.isInteger(batchWanted) && batchWanted >= 1)) {
-    console.error(`--csv needs --model, --task sudoku, --limit ≥ 0 and --batch ≥ 1 (integers)\n${USAGE}`);
+  if (!a.model || a.task !== 'sudoku' || !BACKENDS.includes(a.backend) || !threadsOk(a.threads) || !(Number.isInteger(limit) && limit >= 0) || !(Number.isInteger(batchWanted) && batchWanted >= 1)) {
+    console.error(`--csv needs --model, --task sudoku, --limit ≥ 0 and --batch ≥ 1, --threads ≥ 1 (integers)\n${USAGE}`);
     process.exit(2);
   }
   const views = sudokuViews(viewsArg(a.views, 'sudoku'));
@@ -221,7 +240,7 @@ async function solveCsv(a: CsvArgs): Promise<void> {
   if (rows.length === 0) throw new Error(`${a.csv} has no puzzle rows`);
   const { bundle, puzzleId } = await loadModel(a.model, 'sudoku', a.yaml, puzzleIdArg(a['puzzle-id']));
   const batch = Math.min(batchWanted, rows.length);
-  const { engine, device, label } = await makeEngine(a.backend, bundle, batch * views.length);
+  const { engine, device, label } = await makeEngine(a.backend, bundle, batch * views.length, threadsArg(a.threads));
   const steps = a.steps ? Number(a.steps) : bundle.config.halt_max_steps;
   const t0 = performance.now();
   try {

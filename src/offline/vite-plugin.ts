@@ -23,6 +23,30 @@ export const CONTENT_SECURITY_POLICY = [
   "form-action 'none'",
 ].join('; ');
 
+/**
+ * Cross-origin isolation: with these two headers on the page, SharedArrayBuffer exists and the CPU engine
+ * (src/wasm) runs on several threads. A static host must send them with every file (README); without them the
+ * engine runs on one thread and the solve bar says so. The app loads nothing from other origins but a model URL the
+ * user types, which is fetched with CORS and so is not blocked by require-corp.
+ */
+export const CROSS_ORIGIN_ISOLATION: Record<string, string> = {
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+};
+
+/** Sends CROSS_ORIGIN_ISOLATION with every response of the dev server and of `vite preview`. */
+export function crossOriginIsolation(): Plugin {
+  const headers = (_req: unknown, res: { setHeader(k: string, v: string): void }, next: () => void) => {
+    for (const [k, v] of Object.entries(CROSS_ORIGIN_ISOLATION)) res.setHeader(k, v);
+    next();
+  };
+  return {
+    name: 'trm-cross-origin-isolation',
+    configureServer: (server) => void server.middlewares.use(headers),
+    configurePreviewServer: (server) => void server.middlewares.use(headers),
+  };
+}
+
 function listFiles(dir: string, base = dir): string[] {
   return readdirSync(dir).flatMap((name) => {
     const file = path.join(dir, name);

@@ -1,8 +1,9 @@
 // Which engine solves, as a pure function of what is known: the user's choice, whether a GPU device can be had and
-// whether it is a software adapter, and (on a software adapter) one supervision step timed on each engine at the
-// tries each would run. A real GPU is used without timing; a software one (SwiftShader, llvmpipe, lavapipe) is
-// often slower than the CPU reference, so there the faster one wins and the solve bar says why.
-import type { EngineKind, EnginePreference } from './protocol';
+// whether it is a software adapter, and (on a software adapter) one supervision step timed on WebGPU and on the CPU
+// engine (WebAssembly), each at the tries it would run. A real GPU is used without timing; a software one
+// (SwiftShader, llvmpipe, lavapipe) is often slower than the CPU engine, so there the faster one wins and the solve
+// bar says why. Without a GPU the CPU engine solves.
+import { ENGINE_LABELS, type EngineKind, type EnginePreference } from './protocol';
 
 export interface GpuFacts {
   /** A device could be had. */
@@ -17,8 +18,8 @@ export interface GpuFacts {
 export interface StepTimes {
   webgpuMs: number;
   webgpuTries: number;
-  cpuMs: number;
-  cpuTries: number;
+  wasmMs: number;
+  wasmTries: number;
 }
 
 export interface BackendDecision {
@@ -39,23 +40,24 @@ const seconds = (ms: number) => (ms >= 1000 ? `${(ms / 1000).toFixed(1)} s` : `$
 const tries = (n: number) => (n === 1 ? '1 try' : `${n} tries`);
 
 export function chooseBackend(preference: EnginePreference, gpu: GpuFacts, times?: StepTimes): BackendDecision {
-  if (preference === 'cpu') return { kind: 'cpu', measure: false, notice: 'Running on the CPU reference, as chosen beside Solve.' };
+  if (preference === 'cpu' || preference === 'wasm')
+    return { kind: preference, measure: false, notice: `Running on the ${ENGINE_LABELS[preference]}, as chosen beside Solve.` };
   if (!gpu.available)
     return {
-      kind: 'cpu',
+      kind: 'wasm',
       measure: false,
-      notice: `WebGPU is not available here (${gpu.description}). Solving on the CPU reference instead: same answers, slower on a real GPU's workloads.`,
+      notice: `WebGPU is not available here (${gpu.description}). Solving on the CPU (WebAssembly) instead: same answers, slower than a real GPU.`,
     };
   if (preference === 'webgpu' || !gpu.software) return { kind: 'webgpu', measure: false };
   if (!times) return { kind: 'webgpu', measure: true };
-  const cpuFaster = times.cpuMs < times.webgpuMs;
-  const ratio = cpuFaster ? times.webgpuMs / times.cpuMs : times.cpuMs / times.webgpuMs;
-  const measured = `one step took ${seconds(times.webgpuMs)} on it (${tries(times.webgpuTries)}) and ${seconds(times.cpuMs)} on the CPU reference (${tries(times.cpuTries)})`;
+  const cpuFaster = times.wasmMs < times.webgpuMs;
+  const ratio = cpuFaster ? times.webgpuMs / times.wasmMs : times.wasmMs / times.webgpuMs;
+  const measured = `one step took ${seconds(times.webgpuMs)} on it (${tries(times.webgpuTries)}) and ${seconds(times.wasmMs)} on the CPU engine (${tries(times.wasmTries)})`;
   return cpuFaster
     ? {
-        kind: 'cpu',
+        kind: 'wasm',
         measure: false,
-        notice: `Software GPU (${gpu.description}): ${measured}, so the CPU reference solves, ${ratio.toFixed(1)}× faster here. Choose "WebGPU" beside Solve to use the GPU anyway.`,
+        notice: `Software GPU (${gpu.description}): ${measured}, so the CPU engine (WebAssembly) solves, ${ratio.toFixed(1)}× faster here. Choose "WebGPU" beside Solve to use the GPU anyway.`,
       }
     : { kind: 'webgpu', measure: false, notice: `Software GPU (${gpu.description}): ${measured}; WebGPU is ${ratio.toFixed(1)}× faster here, so it solves.` };
 }

@@ -1,5 +1,6 @@
-// Engines inside the worker: the WebGPU engine when a device can be had, else the CPU reference with a notice
-// that says why; and the facts the backend choice needs (is there a device, is it a software adapter).
+// Engines inside the worker: the WebGPU engine when a device can be had, the CPU engine in WebAssembly (on as
+// many threads as the page's isolation allows), the TypeScript CPU reference; each falls back to the next with a
+// notice that says why. And the facts the backend choice needs (is there a device, is it a software adapter).
 import type { ModelBundle } from '../core/bundle';
 import type { TrmEngine } from '../core/trace';
 import { createCpuEngine } from '../core/reference';
@@ -46,16 +47,36 @@ export async function gpuFacts(): Promise<GpuFacts> {
   }
 }
 
-/** An engine of `kind` for batches of `batch` puzzles; WebGPU falls back to the CPU reference, saying why. */
+/** Threads for the CPU engine: the machine's cores, at most 8 (beyond that a puzzle's rows split too thin). */
+export const WASM_MAX_THREADS = 8;
+
+async function wasmEngine(bundle: ModelBundle): Promise<ChosenEngine> {
+  const [{ createWasmEngine }, { spawnWebThread }] = await Promise.all([import('../wasm/engine'), import('../wasm/threads-web')]);
+  const threads = Math.min(WASM_MAX_THREADS, Math.max(1, navigator.hardwareConcurrency || 1));
+  const engine = await createWasmEngine(bundle, { threads, spawn: spawnWebThread });
+  const { limitedBy } = engine.facts;
+  return { engine, kind: 'wasm', ...(limitedBy ? { notice: `The CPU engine runs on 1 thread: ${limitedBy}.` } : {}) };
+}
+
+/** An engine of `kind` for batches of `batch` puzzles; WebGPU falls back to the CPU engine, and that to the CPU
+ * reference, saying why. */
 export async function chooseEngine(bundle: ModelBundle, kind: EngineKind, batch = 1): Promise<ChosenEngine> {
   if (kind === 'cpu') return { engine: createCpuEngine(bundle), kind: 'cpu' };
+  if (kind === 'webgpu')
+    try {
+      return { engine: await webGpuEngine(bundle, batch), kind: 'webgpu' };
+    } catch (e) {
+      const cpu = await chooseEngine(bundle, 'wasm', batch);
+      const why = `WebGPU is not available here (${(e as Error).message}).`;
+      return { ...cpu, notice: [why, cpu.kind === 'wasm' ? 'Solving on the CPU (WebAssembly) instead: same answers, slower than a real GPU.' : '', cpu.notice].filter(Boolean).join(' ') };
+    }
   try {
-    return { engine: await webGpuEngine(bundle, batch), kind: 'webgpu' };
+    return await wasmEngine(bundle);
   } catch (e) {
     return {
       engine: createCpuEngine(bundle),
       kind: 'cpu',
-      notice: `WebGPU is not available here (${(e as Error).message}). Solving on the CPU reference instead: same answers, much slower.`,
+      notice: `The CPU engine (WebAssembly) could not start (${(e as Error).message}). Solving on the CPU reference instead: same answers, several times slower.`,
     };
   }
 }

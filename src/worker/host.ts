@@ -6,7 +6,7 @@ import { assertFiniteStep, type Carry, type StepTrace, type Trace } from '../cor
 import { chooseBackend, type GpuFacts, type StepTimes } from './backend-choice';
 import { chooseEngine as defaultChooseEngine, gpuFacts as defaultGpuFacts, loseDeviceForTest, type ChosenEngine } from './engines';
 import { describeModel, parseModel, NeedsConfirmation } from './modelLoader';
-import { errorMessage, type ConfirmedShape, type EngineKind, type FromWorker, type ModelSource, type ToWorker } from './protocol';
+import { ENGINE_LABELS, errorMessage, type ConfirmedShape, type EngineKind, type FromWorker, type ModelSource, type ToWorker } from './protocol';
 import { makeTries, triesWanted } from './tries';
 
 export interface HostDeps {
@@ -131,16 +131,16 @@ export class SolverHost {
       }
       const bundle = this.models.get(msg.modelId);
       if (!bundle) throw new Error('That model is no longer loaded; load it again.');
-      const gpu: GpuFacts = msg.engine === 'cpu' ? { available: false, software: false, description: 'not asked' } : await this.deps.gpuFacts();
+      const gpu: GpuFacts = msg.engine === 'cpu' || msg.engine === 'wasm' ? { available: false, software: false, description: 'not asked' } : await this.deps.gpuFacts();
       let decision = chooseBackend(msg.engine, gpu, this.stepTimes.get(msg.modelId));
       if (decision.measure) {
         this.send({
           type: 'engine', requestId, kind: 'webgpu', views: 1,
-          notice: `Software GPU (${gpu.description}): timing one supervision step on it and on the CPU reference, once for this model, to solve on the faster.`,
+          notice: `Software GPU (${gpu.description}): timing one supervision step on it and on the CPU engine, once for this model, to solve on the faster.`,
         });
         const times = await this.timeOneStep(msg, bundle);
         if (times) this.stepTimes.set(msg.modelId, times);
-        decision = times ? chooseBackend(msg.engine, gpu, times) : { kind: 'cpu', measure: false };
+        decision = times ? chooseBackend(msg.engine, gpu, times) : { kind: 'wasm', measure: false };
       }
       const count = triesWanted(bundle, msg.puzzleIds[0], msg.views, decision.kind === 'webgpu');
       const tries = makeTries(bundle, msg.tokens, msg.puzzleIds, count);
@@ -173,7 +173,7 @@ export class SolverHost {
           await this.dropGpuEngines();
           chosen = await this.engineFor(msg.modelId, decision.kind, tries.count);
           const after = carry?.afterStep ?? 0;
-          const where = chosen.kind === 'webgpu' ? 'a new GPU device' : 'the CPU reference';
+          const where = chosen.kind === 'webgpu' ? 'a new GPU device' : `the ${ENGINE_LABELS[chosen.kind]}`;
           const lost =
             `The GPU device was lost ${after ? `after step ${after}` : 'before the first step'}; ` +
             `the solve resumed ${after ? `from step ${after}'s state ` : ''}on ${where}.`;
@@ -203,8 +203,8 @@ export class SolverHost {
       return { ms: performance.now() - t0, tries: tries.count };
     };
     const gpu = await time('webgpu');
-    const cpu = gpu && (await time('cpu'));
-    return gpu && cpu ? { webgpuMs: gpu.ms, webgpuTries: gpu.tries, cpuMs: cpu.ms, cpuTries: cpu.tries } : undefined;
+    const cpu = gpu && (await time('wasm'));
+    return gpu && cpu ? { webgpuMs: gpu.ms, webgpuTries: gpu.tries, wasmMs: cpu.ms, wasmTries: cpu.tries } : undefined;
   }
 
   private disposeModel(modelId: string) {

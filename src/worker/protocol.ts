@@ -3,8 +3,8 @@ import type { TaskKind, TrmConfig } from '../core/config';
 import type { ModelCard } from '../core/bundle';
 import type { StepTrace } from '../core/trace';
 
-/** 'auto': the faster engine here (src/worker/backend-choice.ts); 'webgpu' and 'cpu': as the user chose. */
-export type EnginePreference = 'auto' | 'webgpu' | 'cpu';
+/** 'auto': the faster engine here (src/worker/backend-choice.ts); the others: as the user chose. */
+export type EnginePreference = 'auto' | EngineKind;
 /** Tries side by side (src/worker/tries.ts): Sudoku test-time views or ARC voting copies; a count, or 'auto' =
  * AUTO_VIEWS Sudoku views / every copy of the ARC task on WebGPU, 1 on the CPU reference. */
 export type ViewsPreference = 'auto' | number;
@@ -13,7 +13,9 @@ export const AUTO_VIEWS = 8;
 /** 'auto' votes with at most this many ARC copies: an official table has up to 1,001 per task, and a batch that
  * large at hidden 512 would need GBs of activations. */
 export const AUTO_ARC_COPIES = 64;
-export type EngineKind = 'cpu' | 'webgpu';
+/** WebGPU (our WGSL kernels), the CPU engine in WebAssembly (src/wasm), or the TypeScript CPU reference. */
+export type EngineKind = 'webgpu' | 'wasm' | 'cpu';
+export const ENGINE_LABELS: Record<EngineKind, string> = { webgpu: 'WebGPU', wasm: 'CPU (WebAssembly)', cpu: 'CPU reference' };
 
 /** n and T the user confirmed for an official checkpoint that came without all_config.yaml. */
 export interface ConfirmedShape {

@@ -13,23 +13,24 @@ describe('backend choice', () => {
     expect(isSoftwareAdapter('intel / gen-12lp', true)).toBe(true);
   });
 
-  it('follows the user: CPU always, WebGPU whenever a device exists', () => {
-    expect(chooseBackend('cpu', hw)).toMatchObject({ kind: 'cpu', measure: false });
+  it('follows the user: either CPU engine always, WebGPU whenever a device exists', () => {
+    expect(chooseBackend('cpu', hw)).toMatchObject({ kind: 'cpu', measure: false, notice: 'Running on the CPU reference, as chosen beside Solve.' });
+    expect(chooseBackend('wasm', hw)).toMatchObject({ kind: 'wasm', measure: false, notice: 'Running on the CPU (WebAssembly), as chosen beside Solve.' });
     expect(chooseBackend('webgpu', sw)).toEqual({ kind: 'webgpu', measure: false });
-    expect(chooseBackend('webgpu', none)).toMatchObject({ kind: 'cpu', notice: expect.stringMatching(/not available here \(navigator.gpu is missing\)/) });
+    expect(chooseBackend('webgpu', none)).toMatchObject({ kind: 'wasm', notice: expect.stringMatching(/not available here \(navigator.gpu is missing\)/) });
   });
 
-  it('auto: a real GPU without timing; no GPU falls back with the reason', () => {
+  it('auto: a real GPU without timing; no GPU falls back to the CPU engine with the reason', () => {
     expect(chooseBackend('auto', hw)).toEqual({ kind: 'webgpu', measure: false });
-    expect(chooseBackend('auto', none)).toMatchObject({ kind: 'cpu', measure: false });
+    expect(chooseBackend('auto', none)).toMatchObject({ kind: 'wasm', measure: false });
   });
 
   it('auto on a software GPU: time first, then the faster one, saying why', () => {
     expect(chooseBackend('auto', sw)).toEqual({ kind: 'webgpu', measure: true });
-    const slowGpu = chooseBackend('auto', sw, { webgpuMs: 4000, webgpuTries: 8, cpuMs: 200, cpuTries: 1 });
-    expect(slowGpu.kind).toBe('cpu');
-    expect(slowGpu.notice).toMatch(/Software GPU \(google \/ swiftshader\): one step took 4\.0 s on it \(8 tries\) and 200 ms on the CPU reference \(1 try\), so the CPU reference solves, 20\.0× faster here/);
-    const fastGpu = chooseBackend('auto', sw, { webgpuMs: 100, webgpuTries: 8, cpuMs: 300, cpuTries: 1 });
+    const slowGpu = chooseBackend('auto', sw, { webgpuMs: 4000, webgpuTries: 8, wasmMs: 200, wasmTries: 1 });
+    expect(slowGpu.kind).toBe('wasm');
+    expect(slowGpu.notice).toMatch(/Software GPU \(google \/ swiftshader\): one step took 4\.0 s on it \(8 tries\) and 200 ms on the CPU engine \(1 try\), so the CPU engine \(WebAssembly\) solves, 20\.0× faster here/);
+    const fastGpu = chooseBackend('auto', sw, { webgpuMs: 100, webgpuTries: 8, wasmMs: 300, wasmTries: 1 });
     expect(fastGpu).toMatchObject({ kind: 'webgpu', measure: false, notice: expect.stringMatching(/WebGPU is 3\.0× faster here/) });
   });
 });

@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ModelBundle } from '../../src/core/bundle';
+import { createWasmEngine } from '../../src/wasm/engine';
 import { CpuEngine } from '../../src/core/reference';
 import { loadAppModel, saveAppModel } from '../../src/core/weights/app-format';
 import { encodeSudoku, parseSudoku } from '../../src/core/tasks';
@@ -153,10 +154,10 @@ describe('SolverHost', () => {
       gpuFacts: async () => ({ available: true, software: true, description: 'google / swiftshader' }),
       chooseEngine: async (bundle, kind): Promise<ChosenEngine> => {
         kinds.push(kind);
-        const inner = new CpuEngine(bundle);
-        // The "GPU" here is a CPU engine slowed by 200 ms a solve: a software adapter slower than the CPU reference.
+        const inner = kind === 'wasm' ? await createWasmEngine(bundle) : new CpuEngine(bundle);
+        // The "GPU" here is the CPU reference slowed by 200 ms a solve: a software adapter slower than the CPU engine.
         const engine: TrmEngine =
-          kind === 'cpu'
+          kind === 'wasm'
             ? inner
             : { kind: 'webgpu', solve: async (i, o) => (await new Promise((r) => setTimeout(r, 200)), inner.solve(i, o)), dispose: () => undefined };
         return { engine, kind };
@@ -178,15 +179,15 @@ describe('SolverHost', () => {
     solve(2);
     await wait((m) => m.type === 'done' && m.requestId === 2);
     const engines = messages.filter((m): m is Extract<FromWorker, { type: 'engine' }> => m.type === 'engine' && m.requestId === 2);
-    expect(engines[0].notice).toMatch(/timing one supervision step on it and on the CPU reference/); // said while it times
+    expect(engines[0].notice).toMatch(/timing one supervision step on it and on the CPU engine/); // said while it times
     const engine = engines[engines.length - 1];
-    expect(engine.kind).toBe('cpu');
-    expect(engine.views).toBe(1); // the CPU reference's tries on auto
-    expect(engine.notice).toMatch(/^Software GPU \(google \/ swiftshader\): one step took .* on it \(8 tries\) and .* on the CPU reference \(1 try\), so the CPU reference solves/);
-    expect(kinds).toEqual(['webgpu', 'cpu']);
+    expect(engine.kind).toBe('wasm');
+    expect(engine.views).toBe(1); // the CPU engine's tries on auto
+    expect(engine.notice).toMatch(/^Software GPU \(google \/ swiftshader\): one step took .* on it \(8 tries\) and .* on the CPU engine \(1 try\), so the CPU engine \(WebAssembly\) solves/);
+    expect(kinds).toEqual(['webgpu', 'wasm']);
     solve(3); // the times are kept: no second measurement, the same CPU engine
     await wait((m) => m.type === 'done' && m.requestId === 3);
-    expect(kinds).toEqual(['webgpu', 'cpu']);
+    expect(kinds).toEqual(['webgpu', 'wasm']);
   });
 
   it('a model file that is not one fails with its error class and a bounded message', async () => {

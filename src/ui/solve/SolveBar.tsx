@@ -4,7 +4,7 @@ import { useStore } from '../store';
 import { Button } from '../common/Button';
 import { Notice } from '../common/Notice';
 import { VIEW_CHOICES, VOTE_CHOICES } from '../store/settingsSlice';
-import type { EnginePreference, ViewsPreference } from '../../worker/protocol';
+import { ENGINE_LABELS, type EnginePreference, type ViewsPreference } from '../../worker/protocol';
 import { AUTO_ARC_COPIES, AUTO_VIEWS } from '../../worker/protocol';
 import { ownValue } from '../../core/untrusted';
 import { cardWeakness } from '../model/cardFields';
@@ -53,7 +53,7 @@ export function SolveBar() {
         </Button>
         <label
           className="text-sm flex items-center gap-1"
-          title="Fastest here: WebGPU on a real GPU; on a software GPU (SwiftShader, llvmpipe) one step is timed on each engine and the faster solves. The CPU reference is the exact ground truth."
+          title="Fastest here: WebGPU on a real GPU; on a software GPU (SwiftShader, llvmpipe) one step is timed on WebGPU and on the CPU engine (WebAssembly) and the faster solves; without a GPU, the CPU engine. The CPU reference (plain TypeScript) is the exact ground truth."
         >
           Engine
           <select
@@ -63,8 +63,9 @@ export function SolveBar() {
             className="bg-slate-800 border border-slate-700 rounded px-1 py-0.5"
           >
             <option value="auto">Fastest here</option>
-            <option value="webgpu">WebGPU</option>
-            <option value="cpu">CPU reference</option>
+            <option value="webgpu">{ENGINE_LABELS.webgpu}</option>
+            <option value="wasm">{ENGINE_LABELS.wasm}</option>
+            <option value="cpu">{ENGINE_LABELS.cpu}</option>
           </select>
         </label>
         {arcTests > 1 && (
@@ -110,7 +111,7 @@ export function SolveBar() {
             <>
               <div className="text-sm" role="status" aria-live="polite" data-testid="solve-progress">
                 {running ? `Step ${done} of ${run.totalSteps}` : run.status === 'done' ? `Done: ${done} of ${run.totalSteps} steps` : run.status === 'cancelled' ? `Cancelled after step ${done} of ${run.totalSteps}` : 'Failed'}
-                {run.engine && <span className="text-slate-400"> · {run.engine === 'webgpu' ? 'WebGPU' : 'CPU reference'}</span>}
+                {run.engine && <span className="text-slate-400"> · {ENGINE_LABELS[run.engine]}</span>}
                 {(run.views ?? 1) > 1 && <span className="text-slate-400"> · {run.views} {run.task === 'arc' ? 'voting copies' : 'tries'}</span>}
               </div>
               <progress className="w-full h-1.5 accent-sky-500" max={run.totalSteps} value={done} aria-label="Supervision steps done" />

@@ -59,7 +59,7 @@ const isShortText = (v: unknown): v is string => typeof v === 'string' && v.leng
 /** What each stored field may hold; a field that fails keeps its default and the others are kept. */
 const SETTING_CHECKS: { [K in keyof Settings]: (v: unknown) => boolean } = {
   task: oneOf(TASKS),
-  engine: oneOf<EnginePreference>(['auto', 'webgpu', 'cpu']),
+  engine: oneOf<EnginePreference>(['auto', 'webgpu', 'wasm', 'cpu']),
   sudokuViews: oneOf(VIEW_CHOICES),
   arcVotes: oneOf(VOTE_CHOICES),
   recordInner: (v) => typeof v === 'boolean',

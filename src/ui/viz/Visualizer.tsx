@@ -2,6 +2,7 @@
 // halting curve, the finer view inside a step, and correctness. Pictures first, exact numbers on hover.
 import { useMemo } from 'react';
 import { arcCanvasOf, mazeCanvasOf, TASK_SHAPES } from '../../core/tasks';
+import { ENGINE_LABELS } from '../../worker/protocol';
 import { useStore } from '../store';
 import type { ArcPuzzle } from '../store/puzzles';
 import type { ViewsOfStep } from '../../core/trace';
@@ -100,7 +101,7 @@ function RunView({ run }: { run: Run }) {
   return (
     <div className="flex flex-col gap-4">
       <p className="text-xs text-slate-400">
-        {run.modelName} · {run.engine === 'webgpu' ? 'WebGPU' : run.engine === 'cpu' ? 'CPU reference' : 'starting'} ·{' '}
+        {run.modelName} · {run.engine ? ENGINE_LABELS[run.engine] : 'starting'} ·{' '}
         {run.status === 'running' ? `solving, ${run.steps.length} of ${run.totalSteps} steps` : run.status}
         {run.forced ? ' · solved despite the warning about its input' : ''}
       </p>
