@@ -136,7 +136,7 @@ export function SolveBar() {
         <Notice tone="warn">{check.blockers.filter((b) => !check.shownInEditor.includes(b)).join(' ')}</Notice>
       )}
       {run?.engineNotice && (
-        <Notice tone={engineChoice === 'cpu' ? 'info' : 'warn'} testId="engine-notice">
+        <Notice tone={engineChoice === 'cpu' || engineChoice === 'wasm' ? 'info' : 'warn'} testId="engine-notice">
           {run.engineNotice}
         </Notice>
       )}
