@@ -166,7 +166,7 @@ async function main(): Promise<void> {
   if (bundle.config.task !== task) console.error(`note: the model was trained for ${bundle.config.task}; solving as ${task}`);
   const tokens = codec.encode(bundle.config.seq_len);
   const wanted = viewsArg(values.views, task);
-  const tries = makeTries(bundle, tokens, Int32Array.of(puzzleId), triesWanted(bundle, puzzleId, wanted, true));
+  const tries = makeTries(bundle, tokens, Int32Array.of(puzzleId), triesWanted(bundle, puzzleId, wanted, 'webgpu'));
   const V = tries.count;
   if (V < wanted) console.error(`note: the model has ${V} ${V === 1 ? 'copy' : 'copies'} of this ARC task; voting with ${V}`);
   const { engine, device, label } = await makeEngine(values.backend!, bundle, V, threadsArg(values.threads));

@@ -142,7 +142,7 @@ export class SolverHost {
         if (times) this.stepTimes.set(msg.modelId, times);
         decision = times ? chooseBackend(msg.engine, gpu, times) : { kind: 'wasm', measure: false };
       }
-      const count = triesWanted(bundle, msg.puzzleIds[0], msg.views, decision.kind === 'webgpu');
+      const count = triesWanted(bundle, msg.puzzleIds[0], msg.views, decision.kind);
       const tries = makeTries(bundle, msg.tokens, msg.puzzleIds, count);
       let chosen = await this.engineFor(msg.modelId, decision.kind, tries.count);
       const notice = [decision.notice, chosen.notice].filter(Boolean).join(' ') || undefined;
@@ -195,7 +195,7 @@ export class SolverHost {
    */
   private async timeOneStep(msg: Solve, bundle: ModelBundle): Promise<StepTimes | undefined> {
     const time = async (kind: EngineKind) => {
-      const tries = makeTries(bundle, msg.tokens, msg.puzzleIds, triesWanted(bundle, msg.puzzleIds[0], msg.views, kind === 'webgpu'));
+      const tries = makeTries(bundle, msg.tokens, msg.puzzleIds, triesWanted(bundle, msg.puzzleIds[0], msg.views, kind));
       const chosen = await this.engineFor(msg.modelId, kind, tries.count);
       if (chosen.kind !== kind) return undefined;
       const t0 = performance.now();

@@ -5,7 +5,8 @@ import { arcCanvasOf, decodeArcGrid } from '../core/tasks/arc';
 import { arcCopies, arcCopyRows, voteArcStep, type ArcCopy } from '../core/tasks/arc-votes';
 import { mergeSudokuViews, sudokuViews, viewSudokuBatch } from '../core/tasks/sudoku-views';
 import type { SolveInput, StepTrace } from '../core/trace';
-import { AUTO_ARC_COPIES, AUTO_VIEWS, type ViewsPreference } from './protocol';
+import { flopsPerStep, type TrmConfig } from '../core/config';
+import { AUTO_ARC_COPIES, AUTO_VIEWS, type EngineKind, type ViewsPreference } from './protocol';
 
 export interface Tries {
   count: number;
@@ -22,12 +23,26 @@ function copiesOf(bundle: ModelBundle, puzzleId: number): ArcCopy[] {
   return name && bundle.config.task === 'arc' ? arcCopies(bundle.puzzleNames!, name) : [];
 }
 
-/** How many tries a solve gets: 'auto' = AUTO_VIEWS Sudoku views or up to AUTO_ARC_COPIES ARC copies on WebGPU,
- * one on the CPU reference. */
-export function triesWanted(bundle: ModelBundle, puzzleId: number, pref: ViewsPreference, onGpu: boolean): number {
+/**
+ * FLOPs a whole 'auto' solve may cost on the CPU engine: on two cores (measured through the CLI) about 4 s for the
+ * MLP-mixer, which ran ~11 GFLOP/s (the shipped Sudoku model's 8 views: 44 GFLOP), about twice that for attention
+ * with small heads (~5 GFLOP/s).
+ */
+export const WASM_AUTO_FLOPS = 5e10;
+
+/** How many tries a solve gets: 'auto' = AUTO_VIEWS Sudoku views or up to AUTO_ARC_COPIES ARC copies on WebGPU, as
+ * many of those as fit WASM_AUTO_FLOPS on the CPU engine, one on the CPU reference. */
+export function triesWanted(bundle: ModelBundle, puzzleId: number, pref: ViewsPreference, kind: EngineKind): number {
   const most = bundle.config.task === 'sudoku' ? Infinity : Math.max(1, copiesOf(bundle, puzzleId).length);
-  const wanted = pref !== 'auto' ? pref : !onGpu ? 1 : bundle.config.task === 'sudoku' ? AUTO_VIEWS : AUTO_ARC_COPIES;
-  return Math.max(1, Math.min(wanted, most));
+  return Math.max(1, Math.min(pref === 'auto' ? autoTries(bundle.config, kind) : pref, most));
+}
+
+/** The tries 'auto' asks for on `kind`, before the ARC copies the table holds bound them. */
+export function autoTries(c: TrmConfig, kind: EngineKind): number {
+  const gpu = c.task === 'sudoku' ? AUTO_VIEWS : AUTO_ARC_COPIES;
+  if (kind === 'webgpu') return gpu;
+  if (kind === 'cpu') return 1;
+  return Math.max(1, Math.min(gpu, Math.floor(WASM_AUTO_FLOPS / (flopsPerStep(c) * c.halt_max_steps))));
 }
 
 export function makeTries(bundle: ModelBundle, tokens: Int32Array, puzzleIds: Int32Array, count: number): Tries {

@@ -68,7 +68,7 @@ test('ARC votes: the shipped model’s augmented copies of a task solve side by 
   await expect(page.getByRole('button', { name: /^Open task .* \(the model knows it\)$/ })).toHaveCount(4); // models/arc.json
   await page.getByRole('button', { name: 'Open task 00576224 (the model knows it)' }).click();
   const votes = page.getByRole('combobox', { name: /^Votes/ });
-  await expect(votes.getByRole('option', { name: 'auto (all 17 on WebGPU, 1 on CPU)' })).toHaveCount(1); // original + 16 copies
+  await expect(votes.getByRole('option', { name: 'auto (all 17 on WebGPU, 4 on the CPU engine)' })).toHaveCount(1); // original + 16 copies
   await votes.selectOption('8');
   await page.getByRole('checkbox', { name: /Record every recursion call/ }).uncheck();
   await page.getByRole('button', { name: 'Solve', exact: true }).click();

@@ -80,16 +80,27 @@ describe('tries of one solve (src/worker/tries.ts)', async () => {
   const original = names.indexOf(fixture.task);
 
   it('counts: every copy of the ARC task on WebGPU with auto, one on the CPU, never more than there are', () => {
-    expect(triesWanted(bundle('arc', 25), original, 'auto', true)).toBe(9);
-    expect(triesWanted(bundle('arc', 25), original, 'auto', false)).toBe(1);
-    expect(triesWanted(bundle('arc', 25), original, 32, false)).toBe(9);
-    expect(triesWanted(bundle('arc', 25), names.indexOf('other'), 'auto', true)).toBe(1);
-    expect(triesWanted(bundle('sudoku', 81), 0, 'auto', true)).toBe(8);
-    expect(triesWanted(bundle('maze', 900), 0, 16, true)).toBe(1);
+    expect(triesWanted(bundle('arc', 25), original, 'auto', 'webgpu')).toBe(9);
+    expect(triesWanted(bundle('arc', 25), original, 'auto', 'cpu')).toBe(1);
+    expect(triesWanted(bundle('arc', 25), original, 32, 'cpu')).toBe(9);
+    expect(triesWanted(bundle('arc', 25), names.indexOf('other'), 'auto', 'webgpu')).toBe(1);
+    expect(triesWanted(bundle('sudoku', 81), 0, 'auto', 'webgpu')).toBe(8);
+    expect(triesWanted(bundle('maze', 900), 0, 16, 'webgpu')).toBe(1);
     const many = ['<blank>', 'big', ...Array.from({ length: 99 }, (_, k) => `big|||t${k % 8}|||0${String(k).padStart(9, '0')}`)];
     const official = { config: { task: 'arc', seq_len: 900 }, puzzleNames: many } as unknown as import('../../src/core/bundle').ModelBundle;
-    expect(triesWanted(official, 1, 'auto', true)).toBe(64); // AUTO_ARC_COPIES of 100
-    expect(triesWanted(official, 1, 100, true)).toBe(100);
+    expect(triesWanted(official, 1, 'auto', 'webgpu')).toBe(64); // AUTO_ARC_COPIES of 100
+    expect(triesWanted(official, 1, 100, 'webgpu')).toBe(100);
+  });
+
+  it('auto on the CPU engine: as many tries as a few seconds of it allow, by model size', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { DEFAULTS } = await import('../../src/core/config');
+    const shipped = JSON.parse(readFileSync('models/sudoku.json', 'utf8')).config;
+    const sized = (config: object) => ({ config: { ...DEFAULTS, ...config } }) as unknown as import('../../src/core/bundle').ModelBundle;
+    expect(triesWanted(sized(shipped), 0, 'auto', 'wasm')).toBe(8); // hidden 64: 8 views cost about 2 s
+    const published = { task: 'sudoku', hidden_size: 512, L_cycles: 6, H_cycles: 3, mlp_t: true, pos_encodings: 'none', seq_len: 81, vocab_size: 11 };
+    expect(triesWanted(sized(published), 0, 'auto', 'wasm')).toBe(1); // ~19 GFLOP a step
+    expect(triesWanted(sized(published), 0, 4, 'wasm')).toBe(4); // a count the user sets is kept
   });
   it('solves the copies as one batch (original first) and merges a step by vote', () => {
     const tokens = encodeArcGrid(fixture.grid, { canvas: 5 });

@@ -5,11 +5,14 @@ import { Button } from '../common/Button';
 import { Notice } from '../common/Notice';
 import { VIEW_CHOICES, VOTE_CHOICES } from '../store/settingsSlice';
 import { ENGINE_LABELS, type EnginePreference, type ViewsPreference } from '../../worker/protocol';
-import { AUTO_ARC_COPIES, AUTO_VIEWS } from '../../worker/protocol';
+import { autoTries } from '../../worker/tries';
 import { ownValue } from '../../core/untrusted';
 import { cardWeakness } from '../model/cardFields';
 import { preflight } from './taskInput';
 import { cancelSolve, startSolve } from './solveActions';
+
+/** No bound on Sudoku views but the engine's own. */
+const AUTO_SUDOKU = Infinity;
 
 export function SolveBar() {
   const task = useStore((s) => s.settings.task);
@@ -35,6 +38,16 @@ export function SolveBar() {
   const weak = model ? cardWeakness(model.card) : null;
   const running = run?.status === 'running';
   const done = run?.steps.length ?? 0;
+
+  /** "auto (8 on WebGPU, 4 on the CPU engine)": what 'auto' runs on each engine for this model, at most `most`. */
+  const autoText = (most: number) => {
+    if (!model) return 'auto';
+    const on = (kind: 'webgpu' | 'wasm') => {
+      const n = Math.min(autoTries(model.config, kind), most);
+      return n === most && most !== AUTO_SUDOKU ? `all ${n}` : String(n);
+    };
+    return `auto (${on('webgpu')} on WebGPU, ${on('wasm')} on the CPU engine)`;
+  };
 
   const solve = (force: boolean) => {
     const problem = startSolve(force);
@@ -90,7 +103,7 @@ export function SolveBar() {
             title="The puzzle is also solved relabelled, transposed and shuffled, side by side; the answer comes from the first try that obeys the rules."
             value={views}
             choices={VIEW_CHOICES}
-            autoText={`auto (${AUTO_VIEWS} on WebGPU, 1 on CPU)`}
+            autoText={autoText(AUTO_SUDOKU)}
             onChange={(v) => setSetting('sudokuViews', v)}
           />
         )}
@@ -101,7 +114,7 @@ export function SolveBar() {
             title="The model learnt this task under colour permutations and rotations/flips, one embedding row per copy. Every copy solves the test input as it sees it; the answers, mapped back, vote (the official ARC scoring)."
             value={votes}
             choices={VOTE_CHOICES}
-            autoText={`auto (${copies > AUTO_ARC_COPIES ? AUTO_ARC_COPIES : `all ${copies}`} on WebGPU, 1 on CPU)`}
+            autoText={autoText(copies)}
             most={copies}
             onChange={(v) => setSetting('arcVotes', v)}
           />
