@@ -71,6 +71,8 @@ def make_card(name: str, info: dict, cfg, run_dir: str | None, accuracy: dict | 
             "training": {k: settings[k] for k in ("global_batch", "optimizer", "lr", "lr_warmup_steps", "lr_min_ratio",
                                                   "weight_decay", "puzzle_emb_lr", "ema_rate", "forward_dtype", "seed")},
         })
+        if settings.get("changed_weight", 1.0) != 1.0:  # a training choice the official loss does not make
+            card["training"]["changed_weight"] = settings["changed_weight"]
         build = os.path.join(settings["data"], "build.json")
         if origin:
             card["initialised_from"] = {k: origin[k] for k in ("path", "trained_steps", "train_minutes")}

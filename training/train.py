@@ -45,7 +45,7 @@ def parser() -> argparse.ArgumentParser:
                       ("forward_dtype", str), ("autocast_bf16", _bool), ("global_batch", int), ("optimizer", str),
                       ("lr", float), ("lr_warmup_steps", int), ("lr_min_ratio", float), ("weight_decay", float),
                       ("beta1", float), ("beta2", float), ("puzzle_emb_lr", float),
-                      ("puzzle_emb_weight_decay", float), ("ema_rate", float), ("seed", int),
+                      ("puzzle_emb_weight_decay", float), ("ema_rate", float), ("changed_weight", float), ("seed", int),
                       ("budget_minutes", float), ("budget_steps", int)]:
         run.add_argument("--" + name.replace("_", "-"), dest=name, type=typ, default=getattr(defaults, name))
     run.add_argument("--ema-horizon", type=float, default=0,

@@ -65,7 +65,7 @@ def model_config(s: RunSettings, meta: dict) -> TrmConfig:
 
 def build_model(s: RunSettings, meta: dict, device) -> ACTLossHead:
     torch.manual_seed(s.seed)  # the official script seeds before building the model
-    return ACTLossHead.from_config(model_config(s, meta)).to(device)
+    return ACTLossHead.from_config(model_config(s, meta), changed_weight=s.changed_weight).to(device)
 
 
 class Trainer:

@@ -33,6 +33,9 @@ class RunSettings:
     puzzle_emb_lr: float = 1e-4
     puzzle_emb_weight_decay: float = 1.0
     ema_rate: float = 0.999
+    # Cross-entropy weight of the cells whose label differs from the input (a maze's path: ~10% of the cells, so
+    # copying the input is a deep basin). 1 = the official loss, unchanged; the model is the same either way.
+    changed_weight: float = 1.0
     seed: int = 0
     budget_minutes: float = 0.0  # schedule horizon for lr_min_ratio < 1 (0 = use budget_steps)
     budget_steps: int = 0

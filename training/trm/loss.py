@@ -30,14 +30,26 @@ def stablemax_cross_entropy(logits: torch.Tensor, labels: torch.Tensor, valid: t
     return -torch.where(valid, picked, 0)
 
 
+def lm_loss_per_row(ce: torch.Tensor, valid: torch.Tensor, labels: torch.Tensor, inputs: torch.Tensor,
+                    changed_weight: float = 1.0) -> torch.Tensor:
+    """Per-row mean of the token losses `ce` [B, seq_len] over valid cells: the official loss for
+    changed_weight = 1 (exactly its expression). Otherwise a weighted mean in which cells whose label differs from the
+    input count `changed_weight` times: a training choice (train.py --changed-weight), not the official loss."""
+    if changed_weight == 1.0:
+        return (ce / valid.sum(-1).clamp_min(1).unsqueeze(-1)).sum(-1)
+    w = torch.where(valid & (labels != inputs), changed_weight, 1.0).to(ce.dtype) * valid
+    return (ce * w).sum(-1) / w.sum(-1).clamp_min(1)
+
+
 class ACTLossHead(nn.Module):
-    def __init__(self, model: TrmACT):
+    def __init__(self, model: TrmACT, changed_weight: float = 1.0):
         super().__init__()
         self.model = model
+        self.changed_weight = changed_weight
 
     @classmethod
-    def from_config(cls, config: TrmConfig) -> "ACTLossHead":
-        return cls(TrmACT(config))
+    def from_config(cls, config: TrmConfig, changed_weight: float = 1.0) -> "ACTLossHead":
+        return cls(TrmACT(config), changed_weight)
 
     @property
     def config(self) -> TrmConfig:
@@ -70,7 +82,11 @@ class ACTLossHead(nn.Module):
                 "q_halt_accuracy": (counted & ((outputs["q_halt_logits"] >= 0) == seq_correct)).sum(),
                 "steps": torch.where(counted, new_carry.steps, 0).sum(),
             }
-        lm_loss = (stablemax_cross_entropy(logits, labels, valid) / divisor).sum()
+        if self.changed_weight == 1.0:
+            lm_loss = (stablemax_cross_entropy(logits, labels, valid) / divisor).sum()
+        else:
+            lm_loss = lm_loss_per_row(stablemax_cross_entropy(logits, labels, valid), valid, labels,
+                                      new_carry.current_data["inputs"], self.changed_weight).sum()
         q_halt = outputs["q_halt_logits"]
         q_halt_loss = F.binary_cross_entropy_with_logits(q_halt, seq_correct.to(q_halt.dtype), reduction="sum")
         metrics["lm_loss"] = lm_loss.detach()
