@@ -7,9 +7,10 @@
 //
 // Control block (Int32 slots, all read and written with Atomics): 0 generation, 1 slices done, 2 kernel index
 // (−1: exit), 3 argument count, 4 range total, 5 slice size, 6 failure flag, 7 which arguments are f32 (a bit
-// each), from 16 the arguments (integers as they are, f32 as their bits). Helpers sleep in Atomics.wait rather
-// than spin: a spinning helper was measured to give wrong results now and then (V8 in Node 20), and the wake-up
-// costs tens of microseconds against calls of milliseconds.
+// each), from 16 the arguments (integers as they are, f32 as their bits). With plain typed-array reads of the
+// arguments and helpers that spun before sleeping, two threads gave a different trace from one in 2 of 10 runs
+// (V8, Node 20); with atomic reads and helpers that only sleep in Atomics.wait, in none of 18. A wake-up costs tens
+// of microseconds against calls of milliseconds.
 import { CONTROL_BYTES } from './layout';
 
 export const KERNEL_NAMES = ['gemm', 'transpose', 'add', 'rmsNormRows', 'rmsNormColumns', 'swigluRows', 'swigluSplit', 'rope', 'attention'] as const;
