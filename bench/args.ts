@@ -1,7 +1,7 @@
 // Command-line options of `npm run bench` (pure: parsed here, acted on in scripts/bench.ts).
 import { BENCH_MODELS, BENCH_SIZES, type BenchModel, type BenchSize } from './configs';
 
-export const BENCH_ENGINES = ['webgpu', 'cpu', 'ort'] as const;
+export const BENCH_ENGINES = ['webgpu', 'wasm', 'cpu', 'ort'] as const;
 export type BenchEngine = (typeof BENCH_ENGINES)[number];
 export type BenchRuntime = 'browser' | 'node';
 
@@ -17,6 +17,8 @@ export interface BenchOptions {
   /** 'auto' = full on a real GPU, reduced on an emulated one (SwiftShader, lavapipe). */
   size: BenchSize | 'auto';
   engines: BenchEngine[];
+  /** Threads of our wasm engine and of ONNX Runtime's wasm EP (the same count, so they compare). */
+  threads: number;
   seed: number;
   json?: string; // also write the results as JSON here
 }
@@ -30,7 +32,8 @@ export const BENCH_USAGE = `npm run bench -- [options]
   --runtime browser|node  headless Chromium (WebGPU engine, CPU, ONNX Runtime Web) or Node + Dawn (default browser)
   --size full|reduced|quick|auto   model size (auto: full on a GPU, reduced on an emulator: hidden 128, maze 15x15)
   --quick                 = --size quick --steps 1 --batch 1 (smoke run, tiny sizes)
-  --engines webgpu,cpu,ort   which columns to time (default all)
+  --engines webgpu,wasm,cpu,ort   which columns to time (default all; wasm also times ORT's wasm EP)
+  --threads N             threads of our wasm engine and of ORT's wasm EP (default min(4, cores))
   --seed N                weight seed (default 1)
   --json PATH             also write the measurements as JSON`;
 
@@ -54,7 +57,13 @@ function listOf<T extends string>(flag: string, v: string, allowed: readonly T[]
   return [...new Set(items)] as T[];
 }
 
-export function parseBenchArgs(argv: string[]): BenchOptions {
+/** The default of --threads: every core, at most 4 (ONNX Runtime Web's own default also stops at 4). */
+export function defaultThreads(cores: number): number {
+  return Math.max(1, Math.min(4, Math.floor(cores) || 1));
+}
+
+/** `cores`: this machine's (os.availableParallelism() in Node), for the default of --threads. */
+export function parseBenchArgs(argv: string[], cores = 1): BenchOptions {
   const o: BenchOptions = {
     models: [...BENCH_MODELS],
     batches: 'auto',
@@ -64,6 +73,7 @@ export function parseBenchArgs(argv: string[]): BenchOptions {
     runtime: 'browser',
     size: 'auto',
     engines: [...BENCH_ENGINES],
+    threads: defaultThreads(cores),
     seed: 1,
   };
   let quick = false;
@@ -95,6 +105,7 @@ export function parseBenchArgs(argv: string[]): BenchOptions {
         o.size = value as BenchSize | 'auto';
         break;
       case '--engines': o.engines = listOf(flag, value, BENCH_ENGINES); break;
+      case '--threads': o.threads = positiveInt(flag, value); break;
       case '--seed': o.seed = positiveInt(flag, value, true); break;
       case '--json': o.json = value; break;
       default: throw new BenchArgsError(`unknown option ${flag}`);

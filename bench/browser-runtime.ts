@@ -1,5 +1,7 @@
 // Runs the benchmark page in Debian's headless Chromium (WebGPU on SwiftShader without a GPU), served by
 // Vite on 127.0.0.1. Model files and ONNX Runtime's wasm are served to the page through Playwright routes.
+// Every response carries COOP same-origin + COEP require-corp (and CORP same-origin), so the page is
+// cross-origin isolated: SharedArrayBuffer, hence threads for our wasm engine and ORT's wasm EP.
 import { readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -17,6 +19,13 @@ const ORT_PREFIX = '/__bench/ort/';
 
 const CONTENT_TYPES: Record<string, string> = { '.wasm': 'application/wasm', '.mjs': 'text/javascript', '.js': 'text/javascript' };
 
+/** Cross-origin isolation for the page and its workers; CORP so the routed files load under COEP. */
+export const ISOLATION_HEADERS: Record<string, string> = {
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+  'Cross-Origin-Resource-Policy': 'same-origin',
+};
+
 export async function startBrowserRuntime(log: (s: string) => void): Promise<BenchRuntimeHandle> {
   let server: ViteDevServer | undefined;
   let browser: Browser | undefined;
@@ -25,7 +34,7 @@ export async function startBrowserRuntime(log: (s: string) => void): Promise<Ben
       configFile: false,
       root: REPO_ROOT,
       logLevel: 'error',
-      server: { host: '127.0.0.1', port: 5290, strictPort: false, hmr: false },
+      server: { host: '127.0.0.1', port: 5290, strictPort: false, hmr: false, headers: ISOLATION_HEADERS },
       optimizeDeps: { entries: ['bench/index.html'], exclude: ['onnxruntime-web'] },
     });
     await server.listen();
@@ -44,25 +53,29 @@ export async function startBrowserRuntime(log: (s: string) => void): Promise<Ben
     const served = new Map<string, string>(); // URL file name -> path on disk
     await page.route(`**${FILES_PREFIX}*`, (route) => {
       const path = served.get(basename(new URL(route.request().url()).pathname));
-      return path ? route.fulfill({ body: readFileSync(path), contentType: 'application/octet-stream' }) : route.fulfill({ status: 404 });
+      return path
+        ? route.fulfill({ body: readFileSync(path), contentType: 'application/octet-stream', headers: ISOLATION_HEADERS })
+        : route.fulfill({ status: 404, headers: ISOLATION_HEADERS });
     });
     await page.route(`**${ORT_PREFIX}*`, (route) => {
       const name = basename(new URL(route.request().url()).pathname);
       const ext = name.slice(name.lastIndexOf('.'));
       try {
-        return route.fulfill({ body: readFileSync(join(ORT_DIST, name)), contentType: CONTENT_TYPES[ext] ?? 'application/octet-stream' });
+        return route.fulfill({ body: readFileSync(join(ORT_DIST, name)), contentType: CONTENT_TYPES[ext] ?? 'application/octet-stream', headers: ISOLATION_HEADERS });
       } catch {
-        return route.fulfill({ status: 404 });
+        return route.fulfill({ status: 404, headers: ISOLATION_HEADERS });
       }
     });
     await page.goto(new URL('bench/index.html', base).href, { waitUntil: 'commit', timeout: 120_000 });
     await page.waitForFunction(() => document.body?.dataset.ready === 'true', undefined, { timeout: 300_000 });
     const adapter: PageAdapter = await page.evaluate(() => window.trmBench.adapter());
+    if (!adapter.crossOriginIsolated) log('the page is NOT cross-origin isolated: our wasm engine and ORT\'s wasm EP run on 1 thread');
     const version = browser.version();
     const b = browser;
     const s = server;
+    const isolation = adapter.crossOriginIsolated ? 'cross-origin isolated' : 'NOT cross-origin isolated: wasm on 1 thread';
     return {
-      name: `browser: Chromium ${version} (headless, --enable-unsafe-webgpu)`,
+      name: `browser: Chromium ${version} (headless, --enable-unsafe-webgpu; ${isolation}; ${adapter.hardwareConcurrency} cores)`,
       adapter: adapter.description,
       emulated: adapter.emulated,
       async run(job: CaseJob, model: PreparedModel): Promise<BenchCase> {
@@ -75,7 +88,7 @@ export async function startBrowserRuntime(log: (s: string) => void): Promise<Ben
         };
         const result: BenchCase = await page.evaluate(([j, f]) => window.trmBench.runCase(j, f), [job, files] as const);
         if (model.onnxError)
-          for (const r of result.results) if (r.engine === 'ort-webgpu' && r.msPerStep === null) r.error = model.onnxError;
+          for (const r of result.results) if ((r.engine === 'ort-webgpu' || r.engine === 'ort-wasm') && r.msPerStep === null) r.error = model.onnxError;
         return result;
       },
       async close() {

@@ -1,6 +1,7 @@
 // Runs the benchmark in Node: our engine on Dawn (npm `webgpu`; on a machine without a GPU, the Vulkan
-// driver that `eval "$(bash scripts/ensure-vulkan.sh)"` selects), the CPU reference, and ONNX Runtime
-// Web's Node build (wasm EP only; its WebGPU EP is browser-only here).
+// driver that `eval "$(bash scripts/ensure-vulkan.sh)"` selects), our wasm engine (helper threads on
+// worker_threads), the CPU reference, and ONNX Runtime Web's Node build (wasm EP only; its WebGPU EP is
+// browser-only here) on the same number of threads as our wasm engine.
 import { readFileSync } from 'node:fs';
 import { create, globals } from 'webgpu';
 import { describeAdapter } from '../src/gpu/device';
@@ -11,9 +12,11 @@ import type { BenchCase } from './results';
 import { runCase, type CaseEnv, type CaseJob } from './run-case';
 import type { BenchRuntimeHandle } from './runtime';
 import type { OrtModule } from './time-ort';
+import { makeWasmTimer } from './time-wasm';
 import { makeWebGpuTimer } from './time-webgpu';
+import { spawnNodeThread } from '../src/wasm/threads-node';
 
-export async function startNodeRuntime(log: (s: string) => void): Promise<BenchRuntimeHandle> {
+export async function startNodeRuntime(log: (s: string) => void, threads: number): Promise<BenchRuntimeHandle> {
   Object.assign(globalThis, globals);
   // Dawn's instance must outlive every device made from it: kept for the life of the process.
   const gpu = create([]) as unknown as GPU;
@@ -23,7 +26,9 @@ export async function startNodeRuntime(log: (s: string) => void): Promise<BenchR
   let ortError: string | undefined;
   try {
     ort = (await import('onnxruntime-web')) as unknown as OrtModule;
-    ort.env.wasm.numThreads = 1;
+    // Read once ORT has initialised its wasm backend (the first session): it drops to 1 where threads cannot run,
+    // and run-case.ts then times our wasm engine on that count too.
+    ort.env.wasm.numThreads = threads;
     ort.env.logLevel = 'error';
   } catch (e) {
     ortError = `onnxruntime-web failed to load in Node: ${(e as Error).message}`;
@@ -35,13 +40,14 @@ export async function startNodeRuntime(log: (s: string) => void): Promise<BenchR
     emulated: !adapter || isEmulatedAdapter(description),
     async run(job: CaseJob, model: PreparedModel): Promise<BenchCase> {
       let ortEnv: CaseEnv['ort'];
-      if (!job.engines.includes('ort')) ortEnv = undefined;
+      if (!job.engines.includes('ort') && !job.engines.includes('wasm')) ortEnv = undefined;
       else if (ortError) ortEnv = { unavailable: ortError };
       else if (!model.onnxPath) ortEnv = { unavailable: model.onnxError ?? 'no ONNX export' };
       else ortEnv = { module: ort!, onnx: new Uint8Array(readFileSync(model.onnxPath)), providers: ['wasm'] };
       return runCase(job, {
         bundle: model.bundle,
         webgpu: job.engines.includes('webgpu') ? (adapter ? makeWebGpuTimer(shaders, gpu) : { unavailable: description }) : undefined,
+        wasm: job.engines.includes('wasm') ? makeWasmTimer(spawnNodeThread) : undefined,
         ort: ortEnv,
         log,
       });

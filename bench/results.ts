@@ -2,8 +2,8 @@
 import { flopsPerStep, type TrmConfig } from '../src/core/config';
 import { describeConfig } from './configs';
 
-/** A timed column: our WGSL engine, the CPU reference, ONNX Runtime Web (WebGPU EP, or wasm as a fallback). */
-export type EngineLabel = 'webgpu' | 'cpu' | 'ort-webgpu' | 'ort-wasm';
+/** A timed column: our WGSL engine, our wasm engine, the CPU reference, ONNX Runtime Web (WebGPU EP, and/or its wasm EP). */
+export type EngineLabel = 'webgpu' | 'wasm' | 'cpu' | 'ort-webgpu' | 'ort-wasm';
 
 export interface Measurement {
   engine: EngineLabel;
@@ -13,6 +13,10 @@ export interface Measurement {
   error?: string; // why it did not run
   /** max |logit - CPU reference logit| after step 1, when both ran. */
   maxAbsLogitDiffVsCpu?: number;
+  /** Threads it actually ran on (our wasm engine's facts.threads, ORT's env.wasm.numThreads after init). */
+  threads?: number;
+  /** Why fewer threads ran than were asked, or how the count was chosen. */
+  threadsNote?: string;
 }
 
 export interface BenchCase {
@@ -28,6 +32,8 @@ export interface BenchReport {
   adapter: string;
   emulated: boolean;
   size: string;
+  /** --threads: asked for our wasm engine and ORT's wasm EP (each measurement says what it ran on). */
+  threads?: number;
   cases: BenchCase[];
 }
 
@@ -76,18 +82,28 @@ export function ortResult(c: BenchCase): Measurement | undefined {
   return find(c, ['ort-webgpu', 'ort-wasm']);
 }
 
+/** The ORT wasm column: ONNX Runtime Web's wasm EP (timed explicitly for our wasm engine, or as the ORT column's fallback). */
+export function ortWasmResult(c: BenchCase): Measurement | undefined {
+  return find(c, ['ort-wasm']);
+}
+
 export interface TableRow {
   config: string;
   batch: string;
   gflopPerStep: string;
   ours: string;
   oursGflops: string;
+  wasm: string;
+  wasmGflops: string;
   cpu: string;
   cpuGflops: string;
   ort: string;
   ortGflops: string;
+  ortWasm: string;
   oursOverOrt: string;
   oursOverCpu: string;
+  wasmOverOrtWasm: string;
+  wasmOverCpu: string;
 }
 
 const HEADERS: TableRow = {
@@ -96,33 +112,45 @@ const HEADERS: TableRow = {
   gflopPerStep: 'GFLOP/step',
   ours: 'ours (WGSL)',
   oursGflops: 'GFLOP/s',
+  wasm: 'ours (wasm)',
+  wasmGflops: 'GFLOP/s',
   cpu: 'CPU ref',
   cpuGflops: 'GFLOP/s',
   ort: 'ORT Web',
   ortGflops: 'GFLOP/s',
+  ortWasm: 'ORT wasm',
   oursOverOrt: 't_ours/t_ORT',
   oursOverCpu: 't_ours/t_CPU',
+  wasmOverOrtWasm: 't_wasm/t_ORTwasm',
+  wasmOverCpu: 't_wasm/t_CPU',
 };
 
 export function tableRows(cases: BenchCase[]): TableRow[] {
   return cases.map((c) => {
     const flops = batchFlops(c.config, c.batch);
     const ours = find(c, ['webgpu'])?.msPerStep ?? null;
+    const wasm = find(c, ['wasm'])?.msPerStep ?? null;
     const cpu = find(c, ['cpu'])?.msPerStep ?? null;
     const ort = ortResult(c);
     const ortMs = ort?.msPerStep ?? null;
+    const ortWasmMs = ortWasmResult(c)?.msPerStep ?? null;
     return {
       config: describeConfig(c.config),
       batch: String(c.batch),
       gflopPerStep: fmtNum(flops / 1e9),
       ours: fmtMs(ours),
       oursGflops: fmtNum(gflops(flops, ours)),
+      wasm: fmtMs(wasm),
+      wasmGflops: fmtNum(gflops(flops, wasm)),
       cpu: fmtMs(cpu),
       cpuGflops: fmtNum(gflops(flops, cpu)),
       ort: ort ? `${fmtMs(ortMs)}${ort.engine === 'ort-wasm' ? ' (wasm)' : ''}` : '—',
       ortGflops: fmtNum(gflops(flops, ortMs)),
+      ortWasm: fmtMs(ortWasmMs),
       oursOverOrt: fmtRatio(timeRatio(ours, ortMs)),
       oursOverCpu: fmtRatio(timeRatio(ours, cpu)),
+      wasmOverOrtWasm: fmtRatio(timeRatio(wasm, ortWasmMs)),
+      wasmOverCpu: fmtRatio(timeRatio(wasm, cpu)),
     };
   });
 }
@@ -142,6 +170,18 @@ export function agreementNotes(cases: BenchCase[]): string[] {
   const notes: string[] = [];
   for (const c of cases) {
     const parts = c.results.filter((r) => r.maxAbsLogitDiffVsCpu !== undefined).map((r) => `${r.engine} ${r.maxAbsLogitDiffVsCpu!.toExponential(1)}`);
+    if (parts.length) notes.push(`${describeConfig(c.config)} B=${c.batch}: ${parts.join(', ')}`);
+  }
+  return notes;
+}
+
+/** Lines under the table: how many threads each multi-threaded column ran on, and why fewer than asked if so. */
+export function threadNotes(cases: BenchCase[]): string[] {
+  const notes: string[] = [];
+  for (const c of cases) {
+    const parts = c.results
+      .filter((r) => r.threads !== undefined && r.msPerStep !== null)
+      .map((r) => `${r.engine} ${r.threads} thread${r.threads === 1 ? '' : 's'}${r.threadsNote ? ` (${r.threadsNote})` : ''}`);
     if (parts.length) notes.push(`${describeConfig(c.config)} B=${c.batch}: ${parts.join(', ')}`);
   }
   return notes;

@@ -12,6 +12,8 @@ export interface OrtTiming {
   msPerStep: number;
   steps: number;
   firstLogits: Float32Array; // step 1 [B·seq_len·vocab], for the agreement check
+  /** wasm EP: the threads ORT initialised its wasm backend with (env.wasm.numThreads after init: 1 where it refused more). */
+  threads?: number;
 }
 
 /** Carry as the graph wants it: [B, S, hidden] of H_init / L_init. */
@@ -75,7 +77,8 @@ export async function timeOrt(ort: OrtModule, job: OrtJob): Promise<OrtTiming> {
       zH.dispose();
       zL.dispose();
     }
-    return { msPerStep, steps: job.steps, firstLogits: firstLogits! };
+    const threads = onGpu ? undefined : ort.env.wasm.numThreads;
+    return { msPerStep, steps: job.steps, firstLogits: firstLogits!, ...(threads !== undefined ? { threads } : {}) };
   } finally {
     await session.release();
   }

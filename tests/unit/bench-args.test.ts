@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BenchArgsError, isEmulatedAdapter, parseBenchArgs, resolveAuto } from '../../bench/args';
+import { BENCH_USAGE, BenchArgsError, defaultThreads, isEmulatedAdapter, parseBenchArgs, resolveAuto } from '../../bench/args';
 
 describe('parseBenchArgs', () => {
   it('defaults to both models, the browser, auto batch, size and steps, every engine', () => {
@@ -9,19 +9,33 @@ describe('parseBenchArgs', () => {
     expect(o.runtime).toBe('browser');
     expect(o.size).toBe('auto');
     expect(o.steps).toBe('auto');
-    expect(o.engines).toEqual(['webgpu', 'cpu', 'ort']);
+    expect(o.engines).toEqual(['webgpu', 'wasm', 'cpu', 'ort']);
     expect(o.cpuSteps).toBe(1);
     expect(o.warmup).toBe(1);
+    expect(o.threads).toBe(1); // no core count given
+  });
+
+  it('--threads defaults to the cores, at most 4, and is shared by our wasm engine and ORT\'s wasm EP', () => {
+    expect(parseBenchArgs([], 2).threads).toBe(2);
+    expect(parseBenchArgs([], 16).threads).toBe(4);
+    expect(parseBenchArgs(['--threads', '3'], 16).threads).toBe(3);
+    expect(parseBenchArgs(['--threads=8'], 2).threads).toBe(8);
+    expect(defaultThreads(0)).toBe(1);
+    expect(defaultThreads(NaN)).toBe(1);
+    expect(() => parseBenchArgs(['--threads', '0'])).toThrow(/--threads needs a positive integer \(got "0"\)/);
+    expect(() => parseBenchArgs(['--threads', 'two'])).toThrow(/--threads needs a positive integer/);
+    expect(BENCH_USAGE).toMatch(/--threads N .*min\(4, cores\)/);
+    expect(BENCH_USAGE).toMatch(/--engines webgpu,wasm,cpu,ort/);
   });
 
   it('reads the documented flags, with a space or "="', () => {
-    const o = parseBenchArgs(['--configs', 'maze', '--batch=2,4,2', '--steps', '5', '--runtime', 'node', '--size=full', '--engines', 'cpu,webgpu', '--warmup', '0', '--json', 'out.json']);
+    const o = parseBenchArgs(['--configs', 'maze', '--batch=2,4,2', '--steps', '5', '--runtime', 'node', '--size=full', '--engines', 'cpu,webgpu,wasm', '--warmup', '0', '--json', 'out.json']);
     expect(o.models).toEqual(['maze']);
     expect(o.batches).toEqual([2, 4]);
     expect(o.steps).toBe(5);
     expect(o.runtime).toBe('node');
     expect(o.size).toBe('full');
-    expect(o.engines).toEqual(['cpu', 'webgpu']);
+    expect(o.engines).toEqual(['cpu', 'webgpu', 'wasm']);
     expect(o.warmup).toBe(0);
     expect(o.json).toBe('out.json');
   });
@@ -33,6 +47,7 @@ describe('parseBenchArgs', () => {
 
   it('names the bad flag or value', () => {
     expect(() => parseBenchArgs(['--configs', 'arc'])).toThrow(/--configs: unknown "arc"/);
+    expect(() => parseBenchArgs(['--engines', 'wasm,simd'])).toThrow(/--engines: unknown "simd" \(choose from webgpu, wasm, cpu, ort\)/);
     expect(() => parseBenchArgs(['--batch', '0'])).toThrow(/--batch needs a positive integer \(got "0"\)/);
     expect(() => parseBenchArgs(['--steps'])).toThrow(/--steps needs a value/);
     expect(() => parseBenchArgs(['--steps', '--quick'])).toThrow(/--steps needs a value/);
