@@ -7,6 +7,7 @@ import type { ModelBundle } from '../src/core/bundle';
 import type { SolveInput } from '../src/core/trace';
 import { createWasmEngine } from '../src/wasm/engine';
 import type { ThreadSpawner } from '../src/wasm/threads';
+import { timeSolve } from './time-solve';
 
 export interface WasmTiming {
   msPerStep: number;
@@ -23,14 +24,9 @@ export function makeWasmTimer(spawn?: ThreadSpawner): WasmTimer {
   return async (bundle, input, steps, warmup, threads) => {
     const engine = await createWasmEngine(bundle, { threads, spawn });
     try {
-      const warm = warmup > 0 ? await engine.solve(input, { steps: warmup, recordLogits: true }) : undefined;
-      const t0 = performance.now();
-      const trace = await engine.solve(input, { steps });
-      const msPerStep = (performance.now() - t0) / steps;
-      if (trace.steps.length !== steps) throw new Error(`the engine ran ${trace.steps.length} steps, ${steps} were asked`);
-      if (!trace.steps.every((s) => s.qHalt.every(Number.isFinite))) throw new Error('the engine produced a non-finite q_halt');
+      const timing = await timeSolve(engine, input, steps, warmup);
       const { threads: used, limitedBy } = engine.facts;
-      return { msPerStep, firstLogits: warm?.steps[0].logits, threads: used, ...(limitedBy ? { limitedBy } : {}) };
+      return { ...timing, threads: used, ...(limitedBy ? { limitedBy } : {}) };
     } finally {
       engine.dispose();
     }

@@ -7,6 +7,7 @@ import type { ModelBundle } from '../src/core/bundle';
 import type { SolveInput } from '../src/core/trace';
 import { requestTrmDevice, WebGpuEngine, type ShaderSources, type TrmDevice } from '../src/gpu';
 import type { WebGpuTimer } from './run-case';
+import { timeSolve } from './time-solve';
 
 let device: Promise<TrmDevice> | undefined; // one device per runtime, shared by every case
 
@@ -16,14 +17,7 @@ export function makeWebGpuTimer(shaders: ShaderSources, gpu?: GPU): WebGpuTimer 
     const { device: dev } = await device;
     const engine = await WebGpuEngine.create(dev, bundle, { batch: input.puzzleIds.length, shaders, snapshotCarry: false });
     try {
-      // The warm-up solve also yields step 1's logits for the agreement check (recording them is untimed).
-      const warm = warmup > 0 ? await engine.solve(input, { steps: warmup, recordLogits: true }) : undefined;
-      const t0 = performance.now();
-      const trace = await engine.solve(input, { steps });
-      const msPerStep = (performance.now() - t0) / steps;
-      if (trace.steps.length !== steps) throw new Error(`the engine ran ${trace.steps.length} steps, ${steps} were asked`);
-      if (!trace.steps.every((s) => s.qHalt.every(Number.isFinite))) throw new Error('the engine produced a non-finite q_halt');
-      return { msPerStep, firstLogits: warm?.steps[0].logits };
+      return await timeSolve(engine, input, steps, warmup);
     } finally {
       engine.dispose();
     }
